@@ -1,0 +1,25 @@
+# Two commands for a new user: `make run` (the main job) and `make test` (the whole test suite).
+# Both create .venv/ with a Python >= 3.12 found by scripts/find-python (Mesa 3.5 needs it).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install clean
+
+run: $(STAMP)
+	$(VENV)/bin/kerjasama run
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --editable ".[test]"
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

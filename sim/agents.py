@@ -1,0 +1,159 @@
+"""The agents of the Mesa model: regencies, the key actor and the cooperation body.
+
+Their state lives in the model's arrays (`CooperationModel.state`), one row per regency, so that
+the rules in `sim/rules.py` run on one run exactly as they run on thousands in the ensemble; an
+agent reads and names its own row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim import rules
+from sim.stages import ATTRIBUTES, Stage
+
+if TYPE_CHECKING:
+    from sim.model import CooperationModel
+
+
+class Regency(mesa.Agent):
+    """A kabupaten (TTU, Belu, Malaka...) deciding whether to cooperate with its neighbours.
+
+    Summary of rule: each month, pass the gate of the next stage of the grand design with
+    probability prod sigma(beta (x - threshold)) over the attributes that gate asks for; once
+    cooperating, contribute each month, or defect.
+
+    Attributes:
+        name, full_name, capital, population, area_km2, commodities, border_post, position:
+            data from the scenario file, for display.
+        knowledge, need, willingness, capacity, interest: in [0, 1]; start from the scenario,
+            move by the rules each month.
+        trust: its trust in each other regency (a row of the trust matrix).
+        stage: where it stands on the grand design.
+    """
+
+    model: CooperationModel
+
+    def __init__(self, model: CooperationModel, index: int, record: dict):
+        super().__init__(model)
+        self.index = index
+        self.name: str = record["name"]
+        self.full_name: str = record.get("full_name", record["name"])
+        self.capital: str = record.get("capital", "")
+        self.population: int | None = record.get("population")
+        self.area_km2: float | None = record.get("area_km2")
+        self.commodities: list[str] = record.get("commodities", [])
+        self.border_post: str = record.get("border_post", "")
+        self.position: list[float] | None = record.get("position")
+
+    def _own(self, values: np.ndarray) -> np.ndarray:
+        return values[..., self.index]
+
+    @property
+    def knowledge(self) -> float:
+        return float(self._own(self.model.state.knowledge))
+
+    @property
+    def need(self) -> float:
+        return float(self._own(self.model.state.need))
+
+    @property
+    def willingness(self) -> float:
+        return float(self._own(self.model.state.willingness))
+
+    @property
+    def capacity(self) -> float:
+        return float(self._own(self.model.state.capacity))
+
+    @property
+    def interest(self) -> float:
+        return float(self._own(self.model.state.interest))
+
+    @property
+    def trust(self) -> dict[str, float]:
+        row = self.model.state.trust[self.index]
+        return {other.name: float(row[other.index]) for other in self.model.regencies if other is not self}
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(int(self._own(self.model.state.stage)))
+
+    @property
+    def attributes(self) -> dict[str, float]:
+        """The five attributes and mean trust, as the gates see them."""
+        values = rules.attribute_values(self.model.state)[self.index]
+        return dict(zip(ATTRIBUTES, values.tolist(), strict=True))
+
+    @property
+    def cooperating(self) -> bool:
+        return bool(rules.members(self.model.state.stage, self.model.params)[self.index])
+
+    @property
+    def barrier_profile(self) -> dict[str, float]:
+        """Each attribute's share of the shortfall accumulated so far (all 0: nothing in the way)."""
+        totals = self.model.state.barriers[self.index]
+        total = totals.sum()
+        shares = totals / total if total > 0 else np.zeros_like(totals)
+        return dict(zip(ATTRIBUTES, shares.tolist(), strict=True))
+
+    @property
+    def binding_barrier(self) -> str | None:
+        """The attribute with the smallest factor at the gate it faces; None once cooperating."""
+        if self.cooperating:
+            return None
+        state, params = self.model.state, self.model.params
+        factors = rules.gate_factors(rules.attribute_values(state), params)
+        return ATTRIBUTES[int(rules.binding_attribute(factors, state.stage, params)[self.index])]
+
+
+class KeyActor(mesa.Agent):
+    """The convener — by default the Bishop of Atambua, whose diocese covers all three regencies.
+
+    Summary of rule: hold `meetings_per_month` meetings a month (forum: everyone together;
+    weakest_first / round_robin: pairs); each meeting closes a share of an attendee's gap in
+    knowledge, need-awareness, willingness and interest, scaled by the legitimacy the regency
+    grants, and builds trust between those who meet.
+    """
+
+    model: CooperationModel
+
+    def __init__(self, model: CooperationModel, name: str, seat: str):
+        super().__init__(model)
+        self.name, self.seat = name, seat
+        self.meetings = rules.no_meetings(model.state)
+
+    @property
+    def legitimacy(self) -> dict[str, float]:
+        values = self.model.params.institutions.legitimacy
+        return {r.name: float(values[r.index]) for r in self.model.regencies}
+
+    def convene(self, draws: rules.MonthDraws) -> rules.Meetings:
+        self.model.state, self.meetings = rules.convene(self.model.state, self.model.params, draws)
+        return self.meetings
+
+
+class CooperationBody(mesa.Agent):
+    """The body that runs cooperation once organising succeeds: a Regional Management or a joint
+    secretariat, as the setup names. Informal cooperation has none.
+
+    Summary of rule: members pay their share each month; the body adds capacity (and, through its
+    manager, knowledge) to its members, and collapses when the share paid falls below its minimum.
+    """
+
+    model: CooperationModel
+
+    def __init__(self, model: CooperationModel, kind: str, manager: str):
+        super().__init__(model)
+        self.kind, self.manager = kind, manager
+        self.founded = model.month
+
+    @property
+    def members(self) -> list[str]:
+        return [r.name for r in self.model.regencies if r.cooperating]
+
+    @property
+    def funding(self) -> float:
+        return float(self.model.state.funding)

@@ -1,0 +1,119 @@
+"""What `kerjasama run` says: a single run as a timeline and a diagnosis, replications as rates
+with intervals — in the study's words for the barriers."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from sim.model import CooperationModel
+from sim.outcomes import outcomes, stack, summarise
+from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
+from sim.terms import BARRIER_WORDS, barrier_phrase
+
+
+def progress_bar(total: int) -> tqdm:
+    """A progress bar on stderr (shown on a terminal, silent in logs and pipes)."""
+    return tqdm(total=total, unit="run", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+
+def single_run(model: CooperationModel) -> dict:
+    """The JSON of one run: the summary keys, plus its timeline, members and final state."""
+    names = tuple(r.name for r in model.regencies)
+    summary = summarise(outcomes(stack([model.state]), model.params), names)
+    frame = model.datacollector.get_model_vars_dataframe()
+    history = [
+        {"month": int(month), "stage": stage}
+        for month, stage, previous in zip(frame["month"], frame["stage"], [None, *frame["stage"][:-1]], strict=True)
+        if stage != previous
+    ]
+    start = {r["name"]: {a: r[a] for a in REGENCY_ATTRIBUTES} for r in model.spec.regencies}
+    formed_month = int(model.state.formed_month)
+    return {
+        **summary,
+        "formed": formed_month >= 0,
+        "month_formed": formed_month if formed_month >= 0 else None,
+        "members": list(model.member_names),
+        "body": model.body_kind,
+        "stage_history": history,
+        "elections": [int(m) for m in frame.loc[frame["election"], "month"]],
+        "drought_months": [int(m) for m in frame.loc[frame["drought"], "month"]],
+        "start": start,
+        "final": {r.name: {a: round(getattr(r, a), 6) for a in REGENCY_ATTRIBUTES} | {"trust": r.trust} for r in model.regencies},
+        "binding_barriers": {r.name: r.binding_barrier for r in model.regencies},
+    }
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def _profile(profile: dict[str, float]) -> str:
+    shown = [(a, s) for a, s in sorted(profile.items(), key=lambda item: -item[1]) if s >= 0.005]
+    if not shown:
+        return "nothing stood in the way"
+    return " · ".join(f"{BARRIER_WORDS[a]} {100 * s:.0f} %" for a, s in shown)
+
+
+def _header(result: dict) -> str:
+    runs = result["replications"]
+    what = "one run" if runs == 1 and "stage_history" in result else f"{runs:,} replications"
+    return (
+        f"Kerjasama — scenario {result['scenario']}, setup {result['setup']}, {what}, "
+        f"seed {result['seed']}, {result['months']} months (engine: {result['engine']})"
+    )
+
+
+def single_run_text(result: dict) -> str:
+    lines = [_header(result), "", "Grand design timeline (month → stage of the initiative)"]
+    evaluations = [e["month"] for e in result["stage_history"] if e["stage"] == "monitoring"]
+    history = result["stage_history"]
+    for event, previous in zip(history, [None, *history[:-1]], strict=True):
+        returning = event["stage"] == "implementation" and previous and previous["stage"] == "monitoring"
+        if event["stage"] != "monitoring" and not returning:
+            lines.append(f"  month {event['month']:>4}  {event['stage']}")
+    if evaluations:
+        lines.append(f"  monitoring & evaluation in month {', '.join(map(str, evaluations))}")
+    if result["elections"]:
+        lines.append(f"  elections in month {', '.join(map(str, result['elections']))}")
+    lines.append("")
+    if result["formed"]:
+        where = f"in force at the end with {', '.join(result['members'])}" if result["members"] else "dissolved by the end"
+        sustained = " — sustained" if result["sustained_rate"] else ""
+        lines.append(f"Outcome: cooperation formed in month {result['month_formed']}; {where}{sustained}.")
+        if result["body"]:
+            lines.append(f"Cooperation body: {result['body'].replace('_', ' ')}")
+    else:
+        lines.append("Outcome: cooperation did not form within the horizon.")
+    lines += ["", "Attributes at start → end"]
+    width = max(len(name) for name in result["final"])
+    lines.append(f"  {'':<{width}}" + "".join(f"{a:>15}" for a in REGENCY_ATTRIBUTES))
+    for name, final in result["final"].items():
+        cells = "".join(f"{result['start'][name][a]:.2f} → {final[a]:.2f}".rjust(15) for a in REGENCY_ATTRIBUTES)
+        lines.append(f"  {name:<{width}}{cells}")
+    lines += ["", "What stood in the way (share of the shortfall before cooperating) and the binding barrier now"]
+    for name, profile in result["barriers"].items():
+        binding = result["binding_barriers"][name]
+        now = barrier_phrase(binding) if binding else "none (cooperating)"
+        lines.append(f"  {name:<{width}}  {_profile(profile)}")
+        lines.append(f"  {'':<{width}}  binding now: {now}")
+    return "\n".join(lines)
+
+
+def replications_text(result: dict) -> str:
+    low, high = result["formation_ci"]
+    lines = [_header(result), ""]
+    lines.append(f"Cooperation formed in {_percent(result['formation_rate'])} of runs (95 % CI {_percent(low)}–{_percent(high)})")
+    median = result["median_months_to_formation"]
+    lines.append(f"Median months to formation: {median:.0f}" if median is not None else "Median months to formation: — (never formed)")
+    lines.append(f"Sustained to the end (in force, through an evaluation): {_percent(result['sustained_rate'])}")
+    lines.append(f"Runs with a dissolution: {_percent(result['dissolution_rate'])}")
+    lines += ["", "Highest stage the initiative reached (share of runs)"]
+    lines += [f"  {stage:<15} {_percent(share):>8}" for stage, share in result["highest_stage"].items()]
+    lines += ["", "What stood in the way (share of the shortfall before cooperating, pooled over runs)"]
+    width = max(len(name) for name in result["barriers"])
+    lines += [f"  {name:<{width}}  {_profile(profile)}" for name, profile in result["barriers"].items()]
+    legend = ", ".join(f"{BARRIER_WORDS[a]} = {a}" for a in ATTRIBUTES)
+    lines += ["", f"({legend})"]
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""The randomness layout: which uniform draws a month consumes, and where they come from.
+
+Every month consumes one fixed block of uniforms per replication, whatever happens in the run:
+
+    slot 0                      drought      does a drought start (shared by all regencies)
+    slot 1                      meeting      the key actor's: does a fractional meeting happen
+    slot 2 + 5 i + 0            gate         regency i: does it pass the gate it faces
+    slot 2 + 5 i + 1            contribute   regency i: does it contribute or defect
+    slot 2 + 5 i + 2            flood        regency i: is there a flood
+    slot 2 + 5 i + 3            fiscal       regency i: is there a fiscal cut
+    slot 2 + 5 i + 4            new_regent   regency i: the willingness of a newly elected regent
+
+A draw is consumed even when nothing uses it (no drought check during a drought, no meeting
+without a key actor), so replication r of a seed sees the same numbers in every setup: comparisons
+of setups are paired (common random numbers).
+
+`HashedDraws` makes the draws with a counter-based generator: the uniform for (seed,
+replication, month, slot) is SplitMix64 applied to a counter, so any replication's draws can be
+made on their own, in any chunk, in any order, on any worker. `ArrayDraws` feeds given draws
+instead — how tests give both drivers the very same numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from sim.rules import MonthDraws
+
+SHARED_SLOTS = ("drought", "meeting")
+REGENCY_SLOTS = ("gate", "contribute", "flood", "fiscal", "new_regent")
+MONTH_STRIDE = 1 << 16  # counter positions reserved per month: room for 13,000 regencies
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def width(n: int) -> int:
+    """Uniforms one month consumes per replication for `n` regencies."""
+    return len(SHARED_SLOTS) + n * len(REGENCY_SLOTS)
+
+
+def split(block: np.ndarray, n: int) -> MonthDraws:
+    """Name the slots of a (..., width(n)) block of uniforms."""
+    shared = block[..., : len(SHARED_SLOTS)]
+    regency = block[..., len(SHARED_SLOTS) :].reshape(block.shape[:-1] + (n, len(REGENCY_SLOTS)))
+    return MonthDraws(
+        drought=shared[..., 0],
+        meeting=shared[..., 1],
+        gate=regency[..., 0],
+        contribute=regency[..., 1],
+        flood=regency[..., 2],
+        fiscal=regency[..., 3],
+        new_regent=regency[..., 4],
+    )
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014) on uint64 values, wrapping mod 2**64."""
+    with np.errstate(over="ignore"):
+        z = z ^ (z >> np.uint64(30))
+        z = z * _MIX1
+        z = z ^ (z >> np.uint64(27))
+        z = z * _MIX2
+        return z ^ (z >> np.uint64(31))
+
+
+def replication_keys(seed: int, replications: np.ndarray) -> np.ndarray:
+    """A 64-bit key per replication, from the seed (through numpy's SeedSequence) and the index."""
+    root = np.random.SeedSequence(seed).generate_state(1, np.uint64)[0]
+    counters = np.asarray(replications, dtype=np.uint64) + np.uint64(1)
+    with np.errstate(over="ignore"):
+        return _mix(root + counters * _GAMMA)
+
+
+class DrawSource(Protocol):
+    def month(self, month: int) -> MonthDraws: ...
+
+
+class HashedDraws:
+    """Draws for the given replications of a seed; replication r's depend on (seed, r) only."""
+
+    def __init__(self, seed: int, replications: np.ndarray | int, n: int):
+        self.n = n
+        self.keys = replication_keys(seed, np.asarray(replications))
+        self._slots = np.arange(width(n), dtype=np.uint64) + np.uint64(1)
+
+    def block(self, month: int) -> np.ndarray:
+        """(*replications.shape, width(n)) uniforms in [0, 1) for this month."""
+        with np.errstate(over="ignore"):
+            positions = (np.uint64(month * MONTH_STRIDE) + self._slots) * _GAMMA
+            z = _mix(self.keys[..., None] + positions)
+        return (z >> np.uint64(11)) * (1.0 / (1 << 53))
+
+    def month(self, month: int) -> MonthDraws:
+        return split(self.block(month), self.n)
+
+
+class ArrayDraws:
+    """Given draws: an array (..., months, width(n)); month m (1-based) is row m - 1."""
+
+    def __init__(self, draws: np.ndarray, n: int):
+        if draws.shape[-1] != width(n):
+            raise ValueError(f"draws have {draws.shape[-1]} slots a month; {n} regencies need {width(n)}")
+        self.draws, self.n = draws, n
+
+    def month(self, month: int) -> MonthDraws:
+        return split(self.draws[..., month - 1, :], self.n)

@@ -1,0 +1,172 @@
+"""The Mesa model: one run of inter-regional cooperation, one month a step.
+
+For teaching, the dashboard and debugging. The ensemble (`sim/ensemble.py`) runs the same rules
+over thousands of replications at once; given the same draws both produce the same trajectory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import ContextManager
+
+import mesa
+
+from sim import rules
+from sim.agents import CooperationBody, KeyActor, Regency
+from sim.draws import DrawSource, HashedDraws
+from sim.outcomes import Outcomes, outcomes, stack
+from sim.scenario import Scenario, load_scenario
+from sim.stages import Stage
+
+
+class CooperationModel(mesa.Model):
+    """Regencies, a key actor and the grand design of inter-regional cooperation (Fkun 2023).
+
+    Each month (step), in this order: shocks (elections, drought, floods, fiscal cuts); the key
+    actor's meetings; the regencies' attributes and trust adapt; members of cooperation in force
+    contribute or defect; barriers are counted; the grand design moves (evaluation, gates,
+    formation, dissolution). `docs/odd.md` gives the detail.
+
+    Args:
+        scenario: a checked scenario (default: the built-in Timor border scenario, its setup).
+        rng: the seed (an int, or text holding one: SolaraViz hands typed seeds over as text);
+            default the scenario's seed. It seeds Mesa's own generators and, through
+            `sim.draws`, the run's draws: replication `replication` of that seed.
+        draws: draws to use instead (tests feed both engines the same draws this way).
+        replication: which replication of the seed this run is (the ensemble's index).
+
+    The scenario is kept as `self.spec`: Mesa reserves `Model.scenario` for its own scenarios.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int | str | None = None,
+        draws: DrawSource | None = None,
+        replication: int = 0,
+    ):
+        scenario = scenario if scenario is not None else load_scenario()
+        seed = scenario.seed if rng is None or str(rng).strip() == "" else int(str(rng).strip())
+        super().__init__(rng=seed)
+        self.spec = scenario
+        self.seed = seed
+        self.params = scenario.params()
+        self.draws = draws if draws is not None else HashedDraws(seed, replication, self.params.n)
+        self.state = rules.initial_state(self.params)
+        self.shocks = rules.Shocks(False, self.state.drought_left > 0, self.state.stage < 0)
+        self.defections = self.state.stage < 0
+
+        self.regencies = Regency.create_agents(self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies)
+        setup, key_actor = scenario.document["setup"], scenario.document["key_actor"]
+        self.key_actor = KeyActor(self, key_actor["name"], key_actor["seat"]) if setup["key_actor"] else None
+        self.body: CooperationBody | None = None
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "month": "month",
+                "stage": "stage_name",
+                "members": "member_names",
+                "election": "election",
+                "drought": "drought",
+                "body": "body_kind",
+            },
+            agenttype_reporters={
+                Regency: {
+                    "name": "name",
+                    "knowledge": "knowledge",
+                    "need": "need",
+                    "willingness": "willingness",
+                    "capacity": "capacity",
+                    "interest": "interest",
+                    "mean_trust": lambda r: r.attributes["trust"],
+                    "trust": "trust",
+                    "stage": lambda r: r.stage.name.lower(),
+                    "binding_barrier": "binding_barrier",
+                }
+            },
+        )
+        self.datacollector.collect(self)
+
+    # What the model reports -------------------------------------------------------------------
+
+    @property
+    def month(self) -> int:
+        return self.steps
+
+    @property
+    def stage(self) -> Stage:
+        """The initiative's stage: the furthest stage `min_members` regencies have reached."""
+        return Stage(int(rules.initiative_stage(self.state.stage, self.params)))
+
+    @property
+    def stage_name(self) -> str:
+        return self.stage.name.lower()
+
+    @property
+    def members(self) -> list[Regency]:
+        return [r for r in self.regencies if r.cooperating]
+
+    @property
+    def member_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.members)
+
+    @property
+    def election(self) -> bool:
+        return bool(self.shocks.election)
+
+    @property
+    def drought(self) -> bool:
+        return bool(self.shocks.drought)
+
+    @property
+    def body_kind(self) -> str | None:
+        return self.body.kind if self.body else None
+
+    # One month ----------------------------------------------------------------------------------
+
+    def step(self) -> None:
+        draws = self.draws.month(self.month)
+        self.state, self.shocks = rules.strike(self.state, self.params, draws, self.month)
+        meetings = self.key_actor.convene(draws) if self.key_actor else rules.no_meetings(self.state)
+        self.state = rules.adapt(self.state, self.params, meetings)
+        self.state, self.defections = rules.cooperate(self.state, self.params, draws, self.shocks)
+        self.state = rules.face_barriers(self.state, self.params)
+        self.state = rules.advance(self.state, self.params, draws, self.month)
+        self._found_or_dissolve_body()
+        self.datacollector.collect(self)
+        if self.month >= self.spec.months:
+            self.running = False
+
+    def _found_or_dissolve_body(self) -> None:
+        """A body exists exactly while cooperation is in force under a setup that has one."""
+        in_force = bool(rules.cooperation_active(self.state.stage, self.params))
+        if self.body and not in_force:
+            self.body.remove()
+            self.body = None
+        if in_force and self.params.institutions.has_body and self.body is None:
+            setup = self.spec.document["setup"]
+            self.body = CooperationBody(self, setup["body"], setup["manager"])
+
+    def run(self) -> CooperationModel:
+        """Run to the scenario's horizon."""
+        while self.running:
+            self.step()
+        return self
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    progress: Callable[[int], ContextManager] | None = None,
+) -> Outcomes:
+    """Run replications 0..R-1 of `seed` one Mesa model at a time; their outcomes, stacked."""
+    states = []
+    with progress(replications) if progress else nullcontext() as bar:
+        for replication in range(replications):
+            states.append(CooperationModel(scenario, rng=seed, replication=replication).run().state)
+            if bar is not None:
+                bar.update(1)
+    return outcomes(stack(states), scenario.params())

@@ -1,0 +1,95 @@
+"""What a run comes to, and what many runs come to: the answers to "how often does cooperation
+form, how fast, how durably, and what blocks it". Both engines report through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from scipy.stats import binomtest
+
+from sim import rules
+from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES, Stage
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Per-run outcomes, each with a leading replications axis (R,)."""
+
+    formed: np.ndarray  # (R,) cooperation formed within the horizon
+    month_formed: np.ndarray  # (R,) month it first formed, -1 if never
+    sustained: np.ndarray  # (R,) in force at the end, and through at least one evaluation
+    in_force: np.ndarray  # (R,) in force at the end
+    members: np.ndarray  # (R, n) taking part at the end
+    highest_stage: np.ndarray  # (R,) furthest stage the initiative reached
+    months_cooperating: np.ndarray  # (R,)
+    dissolutions: np.ndarray  # (R,)
+    dissolutions_after_election: np.ndarray  # (R,)
+    barriers: np.ndarray  # (R, n, len(ATTRIBUTES)) accumulated shortfall
+    final: np.ndarray  # (R, n, len(REGENCY_ATTRIBUTES)) attributes at the end
+
+    def __len__(self) -> int:
+        return len(self.formed)
+
+
+def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
+    """The outcomes of final states with leading shape (R,)."""
+    in_force = rules.cooperation_active(state.stage, p)
+    return Outcomes(
+        formed=state.formed_month >= 0,
+        month_formed=state.formed_month,
+        sustained=in_force & (state.months_active > p.monitoring.interval),
+        in_force=in_force,
+        members=rules.members(state.stage, p),
+        highest_stage=state.highest_stage,
+        months_cooperating=state.months_cooperating,
+        dissolutions=state.dissolutions,
+        dissolutions_after_election=state.dissolutions_after_election,
+        barriers=state.barriers,
+        final=np.stack([getattr(state, a) for a in REGENCY_ATTRIBUTES], axis=-1),
+    )
+
+
+def stack(states: list[rules.State]) -> rules.State:
+    """Single-run states (leading shape ()) as one state with a replications axis."""
+    return rules.State(**{f.name: np.stack([getattr(s, f.name) for s in states]) for f in fields(rules.State)})
+
+
+def wilson(successes: int, trials: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion: sound at 0 and at 1."""
+    interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+def barrier_profiles(barriers: np.ndarray, names: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Each regency's share of total shortfall per attribute, pooled over runs (all 0 if none)."""
+    totals = barriers.reshape(-1, *barriers.shape[-2:]).sum(axis=0)
+    profiles = {}
+    for name, row in zip(names, totals, strict=True):
+        total = row.sum()
+        shares = row / total if total > 0 else np.zeros_like(row)
+        profiles[name] = {a: round(float(s), 6) for a, s in zip(ATTRIBUTES, shares, strict=True)}
+    return profiles
+
+
+def summarise(o: Outcomes, names: tuple[str, ...]) -> dict:
+    """The summary keys of `kerjasama run --json` for R replications."""
+    runs = len(o)
+    formed = int(o.formed.sum())
+    low, high = wilson(formed, runs)
+    months = o.month_formed[o.formed]
+    reached = np.bincount(o.highest_stage.astype(np.intp), minlength=len(Stage)) / runs
+    return {
+        "replications": runs,
+        "formation_rate": formed / runs,
+        "formation_ci": [low, high],
+        "median_months_to_formation": float(np.median(months)) if formed else None,
+        "sustained_rate": float(o.sustained.mean()),
+        "sustained_ci": list(wilson(int(o.sustained.sum()), runs)),
+        "mean_months_cooperating": float(o.months_cooperating.mean()),
+        "dissolution_rate": float((o.dissolutions > 0).mean()),
+        "dissolutions_after_election": float(o.dissolutions_after_election.sum() / runs),
+        "highest_stage": {stage.name.lower(): float(share) for stage, share in zip(Stage, reached, strict=True)},
+        "barriers": barrier_profiles(o.barriers, names),
+    }

@@ -1,0 +1,524 @@
+"""Scenario files: read them, check them, apply a setup preset, and say what is wrong.
+
+A scenario is a TOML file (`scenarios/timor_border.toml` is the default and the reference for
+every field). A file may leave out the rule tables: it inherits them from the default scenario.
+`load_scenario` returns a `Scenario` — the checked document with its preset applied — or raises
+`InputError` carrying every problem found.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
+from sim.validation import (
+    MISSING,
+    Either,
+    Flag,
+    InputError,
+    List,
+    Named,
+    Number,
+    PerRegency,
+    Problem,
+    Records,
+    Table,
+    Text,
+    check,
+    deep_merge,
+    flatten,
+    read_toml,
+    schema_at,
+    suggest,
+)
+
+DEFAULT_SCENARIO = "timor_border"
+CUSTOM_SETUP = "custom"  # scenario.setup = "custom": take [setup] as written, apply no preset
+STRATEGIES = ("forum", "weakest_first", "round_robin")
+BODIES = ("none", "regional_management", "joint_secretariat")
+MANAGERS = ("professional", "seconded")
+FUNDING = ("equal", "by_capacity", "provincial")
+GATE_NAMES = ("planning", "initiation", "organising", "implementation")
+
+# Tables a scenario file must give itself: they are about its own regencies.
+OWN_TABLES = ("regency", "exposure", "trust")
+
+UNIT = Number(0, 1)
+WHOLE = Number(1, integer=True)
+
+REGENCY = Table(
+    {
+        "name": Text(pattern=r"[^.*\s\"'][^.*\"']*", describe="must be a name without dots, quotes or '*'"),
+        "full_name": Text(),
+        "capital": Text(),
+        **{attribute: UNIT for attribute in REGENCY_ATTRIBUTES},
+        "population": Number(0, integer=True),
+        "area_km2": Number(0, low_open=True),
+        "commodities": List(Text()),
+        "border_post": Text(),
+        "position": List(Number(), length=2),
+    },
+    required=("name", *REGENCY_ATTRIBUTES),
+)
+
+
+def _required(fields: dict[str, Any]) -> Table:
+    return Table(fields, required=tuple(fields))
+
+
+BODY = _required({"threshold_discount": UNIT, "capacity_support": UNIT, "min_funding": UNIT})
+MANAGER = _required({"knowledge_gain": UNIT, "cost": UNIT})
+
+RULES = _required(
+    {
+        "gates": Table(
+            {"steepness": Number(0, 1000, low_open=True), **{g: Table({a: Number(0, 1) for a in ATTRIBUTES}) for g in GATE_NAMES}},
+            required=("steepness", *GATE_NAMES),
+        ),
+        "stages": _required(
+            {
+                "planning": Number(0, 600, integer=True),
+                "initiation": Number(0, 600, integer=True),
+                "organising": Number(0, 600, integer=True),
+                "min_members": Either(
+                    (Number(2, integer=True), Text(choices=("all",))),
+                    'must be a whole number of at least 2, or "all"',
+                ),
+            }
+        ),
+        "knowledge": _required({"decay": UNIT, "meeting_gain": UNIT, "election_loss": UNIT}),
+        "need": _required({"pull": UNIT, "awareness_gain": UNIT, "drought": UNIT, "flood": UNIT, "shock_decay": UNIT}),
+        "willingness": _required({"meeting_gain": UNIT, "commitment": UNIT, "election_reset": UNIT, "election_spread": UNIT}),
+        "capacity": _required({"recovery": UNIT}),
+        "interest": _required({"meeting_gain": UNIT, "pull_back": UNIT}),
+        "trust": _required({"meeting_gain": UNIT, "decay": UNIT, "defection_loss": UNIT}),
+        "cooperation": _required({"max_defection": UNIT, "funding_memory": UNIT}),
+        "monitoring": _required(
+            {
+                "interval": Number(1, 120, integer=True),
+                "expected": UNIT,
+                "shortfall_below": UNIT,
+                "max_shortfalls": WHOLE,
+                "max_defection_share": UNIT,
+                "feedback": UNIT,
+            }
+        ),
+        "body": _required({"regional_management": BODY, "joint_secretariat": BODY}),
+        "manager": _required({"professional": MANAGER, "seconded": MANAGER}),
+        "funding": _required({"provincial_share": UNIT}),
+        "local_wisdom": _required(
+            {
+                "adat_legitimacy_bonus": UNIT,
+                "sanction_defection_factor": UNIT,
+                "adat_continuity": UNIT,
+                "regulation_continuity": UNIT,
+            }
+        ),
+    }
+)
+
+SETUP = _required(
+    {
+        "key_actor": Flag(),
+        "body": Text(choices=BODIES),
+        "manager": Text(choices=MANAGERS),
+        "funding": Text(choices=FUNDING),
+        "adat_leaders": Flag(),
+        "adat_sanctions": Flag(),
+        "local_regulation": Flag(),
+    }
+)
+
+PROGRAMME = Table(
+    {
+        "name": Text(),
+        "description": Text(),
+        "benefit": UNIT,
+        "cost": UNIT,
+        "drought_yield_loss": UNIT,
+        "flood_yield_loss": UNIT,
+        "addresses": Named(UNIT, min_items=1),
+    },
+    required=("benefit", "cost", "drought_yield_loss", "flood_yield_loss", "addresses"),
+)
+
+SCENARIO = Table(
+    {
+        "scenario": Table(
+            {
+                "name": Text(),
+                "description": Text(),
+                "months": Number(1, 1200, integer=True),
+                "setup": Text(),
+                "seed": Number(0, 2**63 - 1, integer=True),
+                "start": Text(pattern=r"\d{4}-(0[1-9]|1[0-2])", describe='must be a month written "YYYY-MM", e.g. "2025-01"'),
+                "programme": Text(),
+            },
+            required=("name", "months", "setup", "seed", "start", "programme"),
+        ),
+        "regency": Records(REGENCY, min_items=2),
+        "exposure": Named(PerRegency(UNIT), min_items=1),
+        "trust": PerRegency(PerRegency(UNIT, complete=False), complete=False),
+        "key_actor": _required(
+            {
+                "name": Text(),
+                "seat": Text(),
+                "meetings_per_month": Number(0, 8),
+                "strategy": Text(choices=STRATEGIES),
+                "funds": UNIT,
+                "legitimacy": PerRegency(UNIT),
+            }
+        ),
+        "setup": SETUP,
+        "presets": Named(Table({})),  # checked override by override in _check_presets
+        "programmes": Named(PROGRAMME, min_items=1),
+        "shocks": _required(
+            {
+                "election": _required({"first_month": WHOLE, "interval": WHOLE}),
+                "drought": _required({"yearly_probability": UNIT, "duration": Number(1, 600, integer=True)}),
+                "flood": _required(
+                    {"yearly_probability": UNIT, "season": List(Number(1, 12, integer=True)), "exposure": Text()}
+                ),
+                "fiscal": _required({"yearly_probability": UNIT, "cut": UNIT}),
+            }
+        ),
+        "rules": RULES,
+    },
+    required=("scenario", "regency", "exposure", "trust", "key_actor", "setup", "programmes", "shocks", "rules"),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Built-in files
+# --------------------------------------------------------------------------------------------
+
+
+def builtin_folder(kind: str = "scenarios") -> Path:
+    """Where the built-in scenarios (or experiments) are: inside the installed package
+    (sim/scenarios), or beside it in a source checkout (scenarios/)."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / kind, package.parent / kind):
+        if folder.is_dir():
+            return folder
+    raise FileNotFoundError(f"the built-in {kind} are missing from the installation ({package})")
+
+
+def builtin_file(name: str, kind: str = "scenarios") -> Path:
+    return builtin_folder(kind) / f"{name}.toml"
+
+
+def builtin_names(kind: str = "scenarios") -> list[str]:
+    return sorted(p.stem for p in builtin_folder(kind).glob("*.toml") if p.stem != "presets")
+
+
+def _default_document() -> dict:
+    return read_toml(builtin_file(DEFAULT_SCENARIO), f"built-in scenario {DEFAULT_SCENARIO!r}")
+
+
+def builtin_presets() -> dict[str, dict]:
+    return read_toml(builtin_file("presets"), "built-in presets")
+
+
+# --------------------------------------------------------------------------------------------
+# The scenario
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A checked scenario with a setup applied. `document` holds every value as TOML would."""
+
+    file: str
+    document: dict
+    base: dict = field(repr=False)  # the document before the preset: to switch setups
+    presets: dict[str, dict] = field(repr=False)
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.document["scenario"]["name"]
+
+    @property
+    def description(self) -> str:
+        return self.document["scenario"].get("description", "")
+
+    @property
+    def setup(self) -> str:
+        return self.document["scenario"]["setup"]
+
+    @property
+    def months(self) -> int:
+        return self.document["scenario"]["months"]
+
+    @property
+    def seed(self) -> int:
+        return self.document["scenario"]["seed"]
+
+    @property
+    def regencies(self) -> list[dict]:
+        return self.document["regency"]
+
+    @property
+    def regency_names(self) -> tuple[str, ...]:
+        return tuple(r["name"] for r in self.document["regency"])
+
+    def params(self):
+        """The numbers the rules use (`sim.rules.Params`)."""
+        from sim.params import build_params
+
+        return build_params(self)
+
+    def with_setup(self, setup: str, source: str = "--setup") -> Scenario:
+        """The same scenario under another preset (or "custom")."""
+        base = copy.deepcopy(self.base)
+        base["scenario"]["setup"] = setup
+        return _resolve(self.file, base, self.presets, self.sha256, setup_source=source)
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """The same scenario with values set by dotted path (after its preset), checked."""
+        document = copy.deepcopy(self.document)
+        problems = apply_overrides(document, overrides, source, self.regency_names)
+        if problems:
+            raise InputError(problems)
+        problems = _check_document(document, self.file)
+        if problems:
+            raise InputError(problems)
+        base = copy.deepcopy(document)
+        base["scenario"]["setup"] = CUSTOM_SETUP
+        return Scenario(self.file, document, base, self.presets, self.sha256)
+
+
+def load_scenario(
+    path: str | Path | None = None,
+    setup: str | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+) -> Scenario:
+    """Read, check and resolve a scenario; no path: the built-in default. Raises InputError."""
+    if path is None or str(path) in builtin_names():
+        name = DEFAULT_SCENARIO if path is None else str(path)
+        file, shown = builtin_file(name), f"built-in scenario {name!r}"
+    else:
+        file = Path(path)
+        shown = str(path)
+    document = read_toml(file, shown)
+    sha256 = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+    own_name = document.get("scenario", {}).get("name") if isinstance(document.get("scenario"), dict) else None
+    if own_name != DEFAULT_SCENARIO or file != builtin_file(DEFAULT_SCENARIO):
+        document = _inherit_defaults(document)
+    problems: list[Problem] = []
+    if months is not None:
+        problems += _cli_number("--months", months, Number(1, 1200, integer=True))
+        document.setdefault("scenario", {})["months"] = months
+    if seed is not None:
+        problems += _cli_number("--seed", seed, Number(0, 2**63 - 1, integer=True))
+        document.setdefault("scenario", {})["seed"] = seed
+    if problems:
+        raise InputError(problems)
+    presets = builtin_presets()
+    if isinstance(document.get("presets"), dict):
+        presets = {**presets, **document["presets"]}
+    if setup is not None:
+        document.setdefault("scenario", {})["setup"] = setup
+    return _resolve(shown, document, presets, sha256, setup_source="--setup" if setup is not None else None)
+
+
+def _cli_number(option: str, value: Any, node: Number) -> list[Problem]:
+    problems: list[Problem] = []
+    from sim.validation import Context
+
+    ctx = Context("command line")
+    node.check(value, option, ctx)
+    problems += ctx.problems
+    return problems
+
+
+def _inherit_defaults(document: dict) -> dict:
+    """Lay a user's file over the default scenario, except the tables about its own regencies."""
+    defaults = _default_document()
+    for key in OWN_TABLES:
+        defaults.pop(key, None)
+    defaults["key_actor"].pop("legitimacy", None)
+    defaults["scenario"].pop("name", None)
+    defaults["scenario"]["description"] = ""
+    return deep_merge(defaults, document)
+
+
+def _resolve(file: str, base: dict, presets: dict[str, dict], sha256: str, setup_source: str | None) -> Scenario:
+    problems = _check_document(base, file)
+    if problems:
+        raise InputError(problems)
+    names = tuple(r["name"] for r in base["regency"])
+    problems += _check_presets(presets, file, names)
+    setup = base["scenario"]["setup"]
+    document = copy.deepcopy(base)
+    if setup != CUSTOM_SETUP:
+        if setup not in presets:
+            allowed = sorted(presets) + [CUSTOM_SETUP]
+            where = ("command line", setup_source) if setup_source else (file, "scenario.setup")
+            problems.append(Problem(where[0], where[1], setup, f"must be one of {', '.join(allowed)}{suggest(setup, allowed)}"))
+        elif not problems:
+            overrides = {k: v for k, v in flatten(presets[setup]).items() if k != "description"}
+            apply_overrides(document, overrides, f"presets.{setup}", names)
+            problems += _check_document(document, f"{file} with preset {setup!r}")
+    if problems:
+        raise InputError(problems)
+    return Scenario(file, document, base, presets, sha256)
+
+
+def _check_document(document: dict, file: str) -> list[Problem]:
+    """Every problem of a whole scenario document: its shape, then what ties its parts together."""
+    regencies = document.get("regency")
+    names: tuple[str, ...] = ()
+    if isinstance(regencies, list):
+        names = tuple(r["name"] for r in regencies if isinstance(r, dict) and isinstance(r.get("name"), str))
+    problems = check(SCENARIO, document, file, names)
+    if problems:
+        return problems
+    return _check_links(document, file, names)
+
+
+def _check_links(document: dict, file: str, names: tuple[str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(path: str, value: Any, allowed: str) -> None:
+        problems.append(Problem(file, path, value, allowed))
+
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            report(f"regency[{i}].name", name, "regency names must be different from each other")
+    trust = document["trust"]
+    for i, a in enumerate(names):
+        if a in trust.get(a, {}):
+            report(f"trust.{a}.{a}", trust[a][a], "a regency's trust in itself is not a parameter; name the other regencies")
+        for b in names[i + 1 :]:
+            if trust_between(trust, a, b) is None:
+                report(f"trust.{a}.{b}", MISSING, f"every pair of regencies needs a trust value in [0, 1] (give [trust.{a}] {b} = ...)")
+    programme = document["scenario"]["programme"]
+    programmes = document["programmes"]
+    if programme not in programmes:
+        report("scenario.programme", programme, f"must be one of {', '.join(programmes)}{suggest(programme, tuple(programmes))}")
+    else:
+        addresses = programmes[programme]["addresses"]
+        for kind in addresses:
+            if kind not in document["exposure"]:
+                report(f"programmes.{programme}.addresses.{kind}", addresses[kind], f"no [exposure.{kind}] table gives each regency's exposure to it{suggest(kind, tuple(document['exposure']))}")
+        if sum(addresses.values()) <= 0:
+            report(f"programmes.{programme}.addresses", addresses, "the weights must not all be 0")
+    flood = document["shocks"]["flood"]["exposure"]
+    if flood not in document["exposure"]:
+        report("shocks.flood.exposure", flood, f"must name one of the [exposure.*] tables: {', '.join(document['exposure'])}{suggest(flood, tuple(document['exposure']))}")
+    min_members = document["rules"]["stages"]["min_members"]
+    if isinstance(min_members, int) and min_members > len(names):
+        report("rules.stages.min_members", min_members, f"cannot exceed the number of regencies ({len(names)})")
+    return problems
+
+
+def trust_between(trust: dict, a: str, b: str) -> float | None:
+    """Trust of a towards b: given a->b, else b->a (a pair given one way holds both ways), else "*"."""
+    for row, column in ((a, b), (b, a)):
+        if column in trust.get(row, {}):
+            return trust[row][column]
+    for row, column in ((a, "*"), ("*", b), ("*", "*")):
+        if column in trust.get(row, {}):
+            return trust[row][column]
+    return None
+
+
+def _check_presets(presets: dict[str, dict], file: str, names: tuple[str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    for preset, table in presets.items():
+        if not isinstance(table, dict):
+            problems.append(Problem(file, f"presets.{preset}", table, "must be a table of overrides"))
+            continue
+        overrides = {k: v for k, v in flatten(table).items() if k != "description"}
+        problems += apply_overrides(copy.deepcopy(_skeleton(names)), overrides, f"presets.{preset}", names, dry_run=True)
+    return problems
+
+
+def _skeleton(names: tuple[str, ...]) -> dict:
+    return {"regency": [{"name": n} for n in names]}
+
+
+def apply_overrides(
+    document: dict, overrides: dict[str, Any], source: str, names: tuple[str, ...], dry_run: bool = False
+) -> list[Problem]:
+    """Set values by dotted path ("key_actor.legitimacy.TTU", "regency.Belu.capacity",
+    "key_actor.legitimacy.*" for every regency). Returns the problems; sets only good values."""
+    problems: list[Problem] = []
+    for path, value in overrides.items():
+        problem = _check_override(path, value, source, names)
+        if problem:
+            problems.append(problem)
+        elif not dry_run:
+            _set(document, path.split("."), value)
+    return problems
+
+
+def _check_override(path: str, value: Any, source: str, names: tuple[str, ...]) -> Problem | None:
+    from sim.validation import Context
+
+    keys = path.split(".")
+    if keys[0] in ("presets", "scenario") and keys[-1] not in ("months", "programme", "start"):
+        return Problem(source, path, value, "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start")
+    if keys[0] == "regency":
+        if len(keys) != 3 or (keys[1] not in names and keys[1] != "*"):
+            return Problem(source, path, value, f"must be regency.<name>.<field> with a regency name ({', '.join(names)})" + (suggest(keys[1], names) if len(keys) > 1 else ""))
+        node = REGENCY.fields.get(keys[2])
+        if node is None or keys[2] == "name":
+            return Problem(source, path, value, f"unknown regency field{suggest(keys[2], tuple(REGENCY.fields))}")
+    else:
+        node = schema_at(SCENARIO, path)
+        if node is None:
+            return Problem(source, path, value, "no such field in a scenario" + _path_hint(keys))
+        regency_keyed = _regency_keys(keys)
+        for key in regency_keyed:
+            if key not in names and key != "*":
+                return Problem(source, path, value, f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}")
+    ctx = Context(source, names)
+    node.check(value, path, ctx)
+    return ctx.problems[0] if ctx.problems else None
+
+
+def _regency_keys(keys: list[str]) -> list[str]:
+    """The parts of a dotted path that stand for regency names."""
+    if keys[0] == "trust":
+        return keys[1:3]
+    if keys[0] == "exposure" and len(keys) > 2:
+        return keys[2:3]
+    if keys[:2] == ["key_actor", "legitimacy"]:
+        return keys[2:3]
+    return []
+
+
+def _path_hint(keys: list[str]) -> str:
+    node: Any = SCENARIO
+    for i, key in enumerate(keys):
+        if not isinstance(node, Table):
+            break
+        if key not in node.fields:
+            return suggest(key, tuple(node.fields)) or f" (allowed after {'.'.join(keys[:i]) or 'the top'}: {', '.join(node.fields)})"
+        node = node.fields[key]
+    return ""
+
+
+def _set(document: dict, keys: list[str], value: Any) -> None:
+    """Set a dotted path. A "*" stands for every regency: the table it sits in loses its
+    explicit entries, so the value holds for all of them."""
+    if keys[0] == "regency":
+        for record in document["regency"]:
+            if keys[1] in ("*", record["name"]):
+                record[keys[2]] = copy.deepcopy(value)
+        return
+    node = document
+    for key in keys[:-1]:
+        if key == "*":
+            node.clear()
+        node = node.setdefault(key, {})
+    if keys[-1] == "*":
+        node.clear()
+    node[keys[-1]] = copy.deepcopy(value)
