@@ -32,11 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help=f"a scenario file, or a built-in name ({', '.join(builtin_names())}); default {DEFAULT_SCENARIO}",
     )
-    run.add_argument("--setup", help="a preset: status_quo, key_actor, regional_management, rm_plus, province_led, "
-                     "one the scenario defines, or custom (default: the scenario's)")
+    run.add_argument(
+        "--setup",
+        help="a preset: status_quo, key_actor, regional_management, rm_plus, province_led, "
+        "one the scenario defines, or custom (default: the scenario's)",
+    )
     run.add_argument("--seed", type=int, help="the seed (default: the scenario's)")
     run.add_argument("--months", type=int, help="the horizon in months (default: the scenario's)")
-    run.add_argument("--replications", type=int, metavar="R", help="run R replications and report rates with 95%% intervals")
+    run.add_argument(
+        "--replications", type=int, metavar="R", help="run R replications and report rates with 95%% intervals"
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.set_defaults(handler=command_run)
 
@@ -47,11 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    problems = []
     if args.replications is not None and not 1 <= args.replications <= MAX_MESA_REPLICATIONS:
-        raise InputError(
-            [Problem("command line", "--replications", args.replications, f"must be a whole number from 1 to {MAX_MESA_REPLICATIONS:,}")]
+        problems.append(
+            Problem(
+                "command line",
+                "--replications",
+                args.replications,
+                f"must be a whole number from 1 to {MAX_MESA_REPLICATIONS:,}",
+            )
         )
-    scenario = load_scenario(args.scenario, setup=args.setup, months=args.months, seed=args.seed)
+    try:
+        scenario = load_scenario(args.scenario, setup=args.setup, months=args.months, seed=args.seed)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
     header = {
         "scenario": scenario.name,
         "setup": scenario.setup,
@@ -84,8 +100,10 @@ def command_validate(args: argparse.Namespace) -> int:
         except InputError as error:
             problems += error.problems
         else:
-            print(f"ok: {file} — scenario {scenario.name!r}, {len(scenario.regency_names)} regencies "
-                  f"({', '.join(scenario.regency_names)}), setups: {', '.join(scenario.presets)}")
+            print(
+                f"ok: {file} — scenario {scenario.name!r}, {len(scenario.regency_names)} regencies "
+                f"({', '.join(scenario.regency_names)}), setups: {', '.join(scenario.presets)}"
+            )
     if problems:
         raise InputError(problems)
     return 0
@@ -106,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("KERJASAMA_DEBUG"):
             traceback.print_exc()
-        print(f"kerjasama: internal error: {error!r}\nThis is a bug; set KERJASAMA_DEBUG=1 to see the traceback.", file=sys.stderr)
+        print(
+            f"kerjasama: internal error: {error!r}\nThis is a bug; set KERJASAMA_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
         return 1
 
 

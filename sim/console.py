@@ -40,7 +40,10 @@ def single_run(model: CooperationModel) -> dict:
         "elections": [int(m) for m in frame.loc[frame["election"], "month"]],
         "drought_months": [int(m) for m in frame.loc[frame["drought"], "month"]],
         "start": start,
-        "final": {r.name: {a: round(getattr(r, a), 6) for a in REGENCY_ATTRIBUTES} | {"trust": r.trust} for r in model.regencies},
+        "final": {
+            r.name: {a: round(getattr(r, a), 6) for a in REGENCY_ATTRIBUTES} | {"trust": r.trust}
+            for r in model.regencies
+        },
         "binding_barriers": {r.name: r.binding_barrier for r in model.regencies},
     }
 
@@ -79,7 +82,9 @@ def single_run_text(result: dict) -> str:
         lines.append(f"  elections in month {', '.join(map(str, result['elections']))}")
     lines.append("")
     if result["formed"]:
-        where = f"in force at the end with {', '.join(result['members'])}" if result["members"] else "dissolved by the end"
+        where = (
+            f"in force at the end with {', '.join(result['members'])}" if result["members"] else "dissolved by the end"
+        )
         sustained = " — sustained" if result["sustained_rate"] else ""
         lines.append(f"Outcome: cooperation formed in month {result['month_formed']}; {where}{sustained}.")
         if result["body"]:
@@ -104,9 +109,15 @@ def single_run_text(result: dict) -> str:
 def replications_text(result: dict) -> str:
     low, high = result["formation_ci"]
     lines = [_header(result), ""]
-    lines.append(f"Cooperation formed in {_percent(result['formation_rate'])} of runs (95 % CI {_percent(low)}–{_percent(high)})")
+    lines.append(
+        f"Cooperation formed in {_percent(result['formation_rate'])} of runs (95 % CI {_percent(low)}–{_percent(high)})"
+    )
     median = result["median_months_to_formation"]
-    lines.append(f"Median months to formation: {median:.0f}" if median is not None else "Median months to formation: — (never formed)")
+    lines.append(
+        f"Median months to formation: {median:.0f}"
+        if median is not None
+        else "Median months to formation: — (never formed)"
+    )
     lines.append(f"Sustained to the end (in force, through an evaluation): {_percent(result['sustained_rate'])}")
     lines.append(f"Runs with a dissolution: {_percent(result['dissolution_rate'])}")
     lines += ["", "Highest stage the initiative reached (share of runs)"]

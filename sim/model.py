@@ -7,8 +7,7 @@ over thousands of replications at once; given the same draws both produce the sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
-from typing import ContextManager
+from contextlib import AbstractContextManager, nullcontext
 
 import mesa
 
@@ -58,7 +57,9 @@ class CooperationModel(mesa.Model):
         self.shocks = rules.Shocks(False, self.state.drought_left > 0, self.state.stage < 0)
         self.defections = self.state.stage < 0
 
-        self.regencies = Regency.create_agents(self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies)
+        self.regencies = Regency.create_agents(
+            self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies
+        )
         setup, key_actor = scenario.document["setup"], scenario.document["key_actor"]
         self.key_actor = KeyActor(self, key_actor["name"], key_actor["seat"]) if setup["key_actor"] else None
         self.body: CooperationBody | None = None
@@ -160,7 +161,7 @@ def run_replications(
     scenario: Scenario,
     replications: int,
     seed: int,
-    progress: Callable[[int], ContextManager] | None = None,
+    progress: Callable[[int], AbstractContextManager] | None = None,
 ) -> Outcomes:
     """Run replications 0..R-1 of `seed` one Mesa model at a time; their outcomes, stacked."""
     states = []

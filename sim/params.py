@@ -31,7 +31,12 @@ def trust_matrix(trust: dict, names: tuple[str, ...]) -> np.ndarray:
 def gate_rules(document: dict, n: int) -> tuple[rules.GateRules, np.ndarray]:
     """The (gate, attribute) pairs of every gate, and their base thresholds (P,)."""
     gates, stages = document["rules"]["gates"], document["rules"]["stages"]
-    pairs = [(g, ATTRIBUTES.index(a), gates[name][a]) for g, name in enumerate(GATE_NAMES) for a in ATTRIBUTES if a in gates[name]]
+    pairs = [
+        (g, ATTRIBUTES.index(a), gates[name][a])
+        for g, name in enumerate(GATE_NAMES)
+        for a in ATTRIBUTES
+        if a in gates[name]
+    ]
     gate_of_pair = np.array([g for g, _, _ in pairs], dtype=np.intp)
     attribute_of_pair = np.array([a for _, a, _ in pairs], dtype=np.intp)
     min_months = np.zeros(len(Stage), dtype=np.int32)
@@ -55,17 +60,26 @@ def build_params(scenario: Scenario) -> rules.Params:
     d = scenario.document
     names = scenario.regency_names
     n = len(names)
-    regencies = {a: np.array([r[a] for r in d["regency"]], dtype=float) for a in ("knowledge", "need", "willingness", "capacity", "interest")}
+    regencies = {
+        a: np.array([r[a] for r in d["regency"]], dtype=float)
+        for a in ("knowledge", "need", "willingness", "capacity", "interest")
+    }
     setup, key_actor, r = d["setup"], d["key_actor"], d["rules"]
     shocks = d["shocks"]
     programme = d["programmes"][d["scenario"]["programme"]]
     has_body = setup["body"] != "none"
-    body = r["body"][setup["body"]] if has_body else {"threshold_discount": 0.0, "capacity_support": 0.0, "min_funding": 0.0}
+    body = (
+        r["body"][setup["body"]]
+        if has_body
+        else {"threshold_discount": 0.0, "capacity_support": 0.0, "min_funding": 0.0}
+    )
     manager = r["manager"][setup["manager"]] if has_body else {"knowledge_gain": 0.0, "cost": 0.0}
     wisdom = r["local_wisdom"]
 
     weights = programme["addresses"]
-    structural_need = sum(w * per_regency(d["exposure"][kind], names) for kind, w in weights.items()) / sum(weights.values())
+    structural_need = sum(w * per_regency(d["exposure"][kind], names) for kind, w in weights.items()) / sum(
+        weights.values()
+    )
     season = shocks["flood"]["season"]
     flood_exposure = per_regency(d["exposure"][shocks["flood"]["exposure"]], names)
     flood_probability = np.array(
@@ -119,7 +133,10 @@ def build_params(scenario: Scenario) -> rules.Params:
             min_funding=body["min_funding"],
             funding_memory=r["cooperation"]["funding_memory"],
             continuity=rules.continuity(
-                setup["adat_leaders"], setup["local_regulation"], wisdom["adat_continuity"], wisdom["regulation_continuity"]
+                setup["adat_leaders"],
+                setup["local_regulation"],
+                wisdom["adat_continuity"],
+                wisdom["regulation_continuity"],
             ),
         ),
         regencies=rules.RegencyParams(

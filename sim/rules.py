@@ -369,9 +369,7 @@ def cost_shares(funding: str, capacity: np.ndarray, provincial_share: float) -> 
     return np.ones_like(capacity)
 
 
-def effective_thresholds(
-    base: np.ndarray, gates: GateRules, body_discount: float, burden: np.ndarray
-) -> np.ndarray:
+def effective_thresholds(base: np.ndarray, gates: GateRules, body_discount: float, burden: np.ndarray) -> np.ndarray:
     """(n, P) thresholds: a body lowers those of organising and implementation by its discount
     (lower transaction costs); each member's cost burden raises its implementation capacity threshold."""
     organising = GATES.index(Stage.ORGANISING)
@@ -434,9 +432,7 @@ def strike(state: State, p: Params, draws: MonthDraws, month: int) -> tuple[Stat
     flood = in_season & (draws.flood < p.regencies.flood_probability)
     fiscal_cut = draws.fiscal < s.fiscal_probability
     shock_need = (
-        state.shock_need * (1.0 - p.need.shock_decay)
-        + p.need.drought * onset[..., None]
-        + p.need.flood * flood
+        state.shock_need * (1.0 - p.need.shock_decay) + p.need.drought * onset[..., None] + p.need.flood * flood
     )
     state = replace(
         state,
@@ -518,9 +514,7 @@ def adapt(state: State, p: Params, meetings: Meetings) -> State:
     )
     willingness = closes_gap(willingness, 1.0, meeting_fraction(p.willingness.meeting_gain, legitimacy, attended))
 
-    capacity_target = np.clip(
-        r.capacity + inst.capacity_support * in_body + inst.funds * inst.key_actor, 0.0, 1.0
-    )
+    capacity_target = np.clip(r.capacity + inst.capacity_support * in_body + inst.funds * inst.key_actor, 0.0, 1.0)
     capacity = closes_gap(state.capacity, capacity_target, p.capacity.recovery)
 
     interest = closes_gap(state.interest, r.interest, p.interest.pull_back)
@@ -609,9 +603,7 @@ def evaluate(state: State, p: Params) -> State:
 
     shortfall = performance < m.shortfall_below
     streak = np.where(evaluating, np.where(shortfall, state.shortfalls + 1, 0), state.shortfalls)
-    leaves = evaluating & (
-        (streak >= m.max_shortfalls) | (state.year_defections / months > m.max_defection_share)
-    )
+    leaves = evaluating & ((streak >= m.max_shortfalls) | (state.year_defections / months > m.max_defection_share))
     stage = np.where(evaluating, np.where(leaves, int(Stage.NONE), IMPLEMENTATION), state.stage)
     return replace(
         state,
@@ -676,9 +668,7 @@ def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
         formed_month=np.where(active & (state.formed_month < 0), month, state.formed_month).astype(np.int32),
         highest_stage=np.maximum(state.highest_stage, initiative_stage(stage, p)).astype(np.int8),
         dissolutions=(state.dissolutions + dissolved).astype(np.int32),
-        dissolutions_after_election=(state.dissolutions_after_election + (dissolved & after_election)).astype(
-            np.int32
-        ),
+        dissolutions_after_election=(state.dissolutions_after_election + (dissolved & after_election)).astype(np.int32),
         funding=np.where(active & ~was_active, 1.0, state.funding),
         shortfalls=np.where(dissolved[..., None], 0, state.shortfalls).astype(np.int32),
     )

@@ -17,6 +17,8 @@ from typing import Any
 from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
 from sim.validation import (
     MISSING,
+    Anything,
+    Context,
     Either,
     Flag,
     InputError,
@@ -76,7 +78,10 @@ MANAGER = _required({"knowledge_gain": UNIT, "cost": UNIT})
 RULES = _required(
     {
         "gates": Table(
-            {"steepness": Number(0, 1000, low_open=True), **{g: Table({a: Number(0, 1) for a in ATTRIBUTES}) for g in GATE_NAMES}},
+            {
+                "steepness": Number(0, 1000, low_open=True),
+                **{g: Table({a: Number(0, 1) for a in ATTRIBUTES}) for g in GATE_NAMES},
+            },
             required=("steepness", *GATE_NAMES),
         ),
         "stages": _required(
@@ -92,7 +97,9 @@ RULES = _required(
         ),
         "knowledge": _required({"decay": UNIT, "meeting_gain": UNIT, "election_loss": UNIT}),
         "need": _required({"pull": UNIT, "awareness_gain": UNIT, "drought": UNIT, "flood": UNIT, "shock_decay": UNIT}),
-        "willingness": _required({"meeting_gain": UNIT, "commitment": UNIT, "election_reset": UNIT, "election_spread": UNIT}),
+        "willingness": _required(
+            {"meeting_gain": UNIT, "commitment": UNIT, "election_reset": UNIT, "election_spread": UNIT}
+        ),
         "capacity": _required({"recovery": UNIT}),
         "interest": _required({"meeting_gain": UNIT, "pull_back": UNIT}),
         "trust": _required({"meeting_gain": UNIT, "decay": UNIT, "defection_loss": UNIT}),
@@ -155,7 +162,9 @@ SCENARIO = Table(
                 "months": Number(1, 1200, integer=True),
                 "setup": Text(),
                 "seed": Number(0, 2**63 - 1, integer=True),
-                "start": Text(pattern=r"\d{4}-(0[1-9]|1[0-2])", describe='must be a month written "YYYY-MM", e.g. "2025-01"'),
+                "start": Text(
+                    pattern=r"\d{4}-(0[1-9]|1[0-2])", describe='must be a month written "YYYY-MM", e.g. "2025-01"'
+                ),
                 "programme": Text(),
             },
             required=("name", "months", "setup", "seed", "start", "programme"),
@@ -174,7 +183,7 @@ SCENARIO = Table(
             }
         ),
         "setup": SETUP,
-        "presets": Named(Table({})),  # checked override by override in _check_presets
+        "presets": Named(Anything()),  # checked override by override in _check_presets
         "programmes": Named(PROGRAMME, min_items=1),
         "shocks": _required(
             {
@@ -303,12 +312,26 @@ def load_scenario(
         name = DEFAULT_SCENARIO if path is None else str(path)
         file, shown = builtin_file(name), f"built-in scenario {name!r}"
     else:
-        file = Path(path)
-        shown = str(path)
+        file, shown = Path(path), str(path)
     document = read_toml(file, shown)
-    sha256 = hashlib.sha256(Path(file).read_bytes()).hexdigest()
-    own_name = document.get("scenario", {}).get("name") if isinstance(document.get("scenario"), dict) else None
-    if own_name != DEFAULT_SCENARIO or file != builtin_file(DEFAULT_SCENARIO):
+    sha256 = hashlib.sha256(file.read_bytes()).hexdigest()
+    return scenario_from_document(
+        document, shown, setup, months, seed, sha256, inherit=file != builtin_file(DEFAULT_SCENARIO)
+    )
+
+
+def scenario_from_document(
+    document: dict,
+    file: str = "<scenario>",
+    setup: str | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+    sha256: str = "",
+    inherit: bool = True,
+) -> Scenario:
+    """A scenario from a parsed TOML document; `inherit`: take left-out rule tables from the default."""
+    document = copy.deepcopy(document)
+    if inherit:
         document = _inherit_defaults(document)
     problems: list[Problem] = []
     if months is not None:
@@ -324,17 +347,13 @@ def load_scenario(
         presets = {**presets, **document["presets"]}
     if setup is not None:
         document.setdefault("scenario", {})["setup"] = setup
-    return _resolve(shown, document, presets, sha256, setup_source="--setup" if setup is not None else None)
+    return _resolve(file, document, presets, sha256, setup_source="--setup" if setup is not None else None)
 
 
 def _cli_number(option: str, value: Any, node: Number) -> list[Problem]:
-    problems: list[Problem] = []
-    from sim.validation import Context
-
     ctx = Context("command line")
     node.check(value, option, ctx)
-    problems += ctx.problems
-    return problems
+    return ctx.problems
 
 
 def _inherit_defaults(document: dict) -> dict:
@@ -349,40 +368,48 @@ def _inherit_defaults(document: dict) -> dict:
 
 
 def _resolve(file: str, base: dict, presets: dict[str, dict], sha256: str, setup_source: str | None) -> Scenario:
-    problems = _check_document(base, file)
+    names = _names(base)
+    problems = _check_document(base, file) + _check_presets(presets, file, names)
+    setup = base.get("scenario", {}).get("setup") if isinstance(base.get("scenario"), dict) else None
+    if isinstance(setup, str) and setup != CUSTOM_SETUP and setup not in presets:
+        allowed = sorted(presets) + [CUSTOM_SETUP]
+        where = ("command line", setup_source) if setup_source else (file, "scenario.setup")
+        problems.append(Problem(*where, setup, f"must be one of {', '.join(allowed)}{suggest(setup, allowed)}"))
     if problems:
         raise InputError(problems)
-    names = tuple(r["name"] for r in base["regency"])
-    problems += _check_presets(presets, file, names)
-    setup = base["scenario"]["setup"]
     document = copy.deepcopy(base)
     if setup != CUSTOM_SETUP:
-        if setup not in presets:
-            allowed = sorted(presets) + [CUSTOM_SETUP]
-            where = ("command line", setup_source) if setup_source else (file, "scenario.setup")
-            problems.append(Problem(where[0], where[1], setup, f"must be one of {', '.join(allowed)}{suggest(setup, allowed)}"))
-        elif not problems:
-            overrides = {k: v for k, v in flatten(presets[setup]).items() if k != "description"}
-            apply_overrides(document, overrides, f"presets.{setup}", names)
-            problems += _check_document(document, f"{file} with preset {setup!r}")
-    if problems:
-        raise InputError(problems)
+        overrides = {k: v for k, v in flatten(presets[setup]).items() if k != "description"}
+        apply_overrides(document, overrides, f"presets.{setup}", names)
+        problems = _check_document(document, f"{file} with preset {setup!r}")
+        if problems:
+            raise InputError(problems)
     return Scenario(file, document, base, presets, sha256)
 
 
-def _check_document(document: dict, file: str) -> list[Problem]:
-    """Every problem of a whole scenario document: its shape, then what ties its parts together."""
+def _names(document: dict) -> tuple[str, ...]:
     regencies = document.get("regency")
-    names: tuple[str, ...] = ()
-    if isinstance(regencies, list):
-        names = tuple(r["name"] for r in regencies if isinstance(r, dict) and isinstance(r.get("name"), str))
-    problems = check(SCENARIO, document, file, names)
-    if problems:
-        return problems
-    return _check_links(document, file, names)
+    if not isinstance(regencies, list):
+        return ()
+    return tuple(r["name"] for r in regencies if isinstance(r, dict) and isinstance(r.get("name"), str))
+
+
+def _check_document(document: dict, file: str) -> list[Problem]:
+    """Every problem of a whole scenario document: its shape, and what ties its parts together."""
+    names = _names(document)
+    return check(SCENARIO, document, file, names) + _check_links(document, file, names)
+
+
+def _table(document: dict, *keys: str) -> dict:
+    """A nested table, or {} where the document is too broken to have it (its shape is reported)."""
+    node: Any = document
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else {}
 
 
 def _check_links(document: dict, file: str, names: tuple[str, ...]) -> list[Problem]:
+    """What the schema cannot see: unique names, complete trust, programmes that exist."""
     problems: list[Problem] = []
 
     def report(path: str, value: Any, allowed: str) -> None:
@@ -391,29 +418,49 @@ def _check_links(document: dict, file: str, names: tuple[str, ...]) -> list[Prob
     for i, name in enumerate(names):
         if name in names[:i]:
             report(f"regency[{i}].name", name, "regency names must be different from each other")
-    trust = document["trust"]
+    trust = {row: table for row, table in _table(document, "trust").items() if isinstance(table, dict)}
     for i, a in enumerate(names):
         if a in trust.get(a, {}):
-            report(f"trust.{a}.{a}", trust[a][a], "a regency's trust in itself is not a parameter; name the other regencies")
+            report(
+                f"trust.{a}.{a}",
+                trust[a][a],
+                "a regency's trust in itself is not a parameter; name the other regencies",
+            )
         for b in names[i + 1 :]:
             if trust_between(trust, a, b) is None:
-                report(f"trust.{a}.{b}", MISSING, f"every pair of regencies needs a trust value in [0, 1] (give [trust.{a}] {b} = ...)")
-    programme = document["scenario"]["programme"]
-    programmes = document["programmes"]
-    if programme not in programmes:
-        report("scenario.programme", programme, f"must be one of {', '.join(programmes)}{suggest(programme, tuple(programmes))}")
-    else:
-        addresses = programmes[programme]["addresses"]
-        for kind in addresses:
-            if kind not in document["exposure"]:
-                report(f"programmes.{programme}.addresses.{kind}", addresses[kind], f"no [exposure.{kind}] table gives each regency's exposure to it{suggest(kind, tuple(document['exposure']))}")
-        if sum(addresses.values()) <= 0:
-            report(f"programmes.{programme}.addresses", addresses, "the weights must not all be 0")
-    flood = document["shocks"]["flood"]["exposure"]
-    if flood not in document["exposure"]:
-        report("shocks.flood.exposure", flood, f"must name one of the [exposure.*] tables: {', '.join(document['exposure'])}{suggest(flood, tuple(document['exposure']))}")
-    min_members = document["rules"]["stages"]["min_members"]
-    if isinstance(min_members, int) and min_members > len(names):
+                report(
+                    f"trust.{a}.{b}",
+                    MISSING,
+                    f"every pair of regencies needs a trust value in [0, 1] (give [trust.{a}] {b} = ...)",
+                )
+    exposure = _table(document, "exposure")
+    programmes = _table(document, "programmes")
+    programme = _table(document, "scenario").get("programme")
+    if isinstance(programme, str) and programme not in programmes:
+        report(
+            "scenario.programme",
+            programme,
+            f"must be one of {', '.join(programmes)}{suggest(programme, tuple(programmes))}",
+        )
+    addresses = _table(document, "programmes", programme, "addresses") if isinstance(programme, str) else {}
+    for kind, weight in addresses.items():
+        if kind not in exposure:
+            report(
+                f"programmes.{programme}.addresses.{kind}",
+                weight,
+                f"no [exposure.{kind}] table gives each regency's exposure to it{suggest(kind, tuple(exposure))}",
+            )
+    if addresses and all(isinstance(w, (int, float)) for w in addresses.values()) and sum(addresses.values()) <= 0:
+        report(f"programmes.{programme}.addresses", addresses, "the weights must not all be 0")
+    flood = _table(document, "shocks", "flood").get("exposure")
+    if isinstance(flood, str) and flood not in exposure:
+        report(
+            "shocks.flood.exposure",
+            flood,
+            f"must name one of the [exposure.*] tables: {', '.join(exposure)}{suggest(flood, tuple(exposure))}",
+        )
+    min_members = _table(document, "rules", "stages").get("min_members")
+    if isinstance(min_members, int) and not isinstance(min_members, bool) and min_members > len(names) >= 2:
         report("rules.stages.min_members", min_members, f"cannot exceed the number of regencies ({len(names)})")
     return problems
 
@@ -436,7 +483,9 @@ def _check_presets(presets: dict[str, dict], file: str, names: tuple[str, ...]) 
             problems.append(Problem(file, f"presets.{preset}", table, "must be a table of overrides"))
             continue
         overrides = {k: v for k, v in flatten(table).items() if k != "description"}
-        problems += apply_overrides(copy.deepcopy(_skeleton(names)), overrides, f"presets.{preset}", names, dry_run=True)
+        problems += apply_overrides(
+            copy.deepcopy(_skeleton(names)), overrides, f"presets.{preset}", names, dry_run=True
+        )
     return problems
 
 
@@ -460,14 +509,23 @@ def apply_overrides(
 
 
 def _check_override(path: str, value: Any, source: str, names: tuple[str, ...]) -> Problem | None:
-    from sim.validation import Context
-
     keys = path.split(".")
     if keys[0] in ("presets", "scenario") and keys[-1] not in ("months", "programme", "start"):
-        return Problem(source, path, value, "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start")
+        return Problem(
+            source,
+            path,
+            value,
+            "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start",
+        )
     if keys[0] == "regency":
         if len(keys) != 3 or (keys[1] not in names and keys[1] != "*"):
-            return Problem(source, path, value, f"must be regency.<name>.<field> with a regency name ({', '.join(names)})" + (suggest(keys[1], names) if len(keys) > 1 else ""))
+            return Problem(
+                source,
+                path,
+                value,
+                f"must be regency.<name>.<field> with a regency name ({', '.join(names)})"
+                + (suggest(keys[1], names) if len(keys) > 1 else ""),
+            )
         node = REGENCY.fields.get(keys[2])
         if node is None or keys[2] == "name":
             return Problem(source, path, value, f"unknown regency field{suggest(keys[2], tuple(REGENCY.fields))}")
@@ -478,7 +536,9 @@ def _check_override(path: str, value: Any, source: str, names: tuple[str, ...]) 
         regency_keyed = _regency_keys(keys)
         for key in regency_keyed:
             if key not in names and key != "*":
-                return Problem(source, path, value, f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}")
+                return Problem(
+                    source, path, value, f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}"
+                )
     ctx = Context(source, names)
     node.check(value, path, ctx)
     return ctx.problems[0] if ctx.problems else None
@@ -501,7 +561,10 @@ def _path_hint(keys: list[str]) -> str:
         if not isinstance(node, Table):
             break
         if key not in node.fields:
-            return suggest(key, tuple(node.fields)) or f" (allowed after {'.'.join(keys[:i]) or 'the top'}: {', '.join(node.fields)})"
+            return (
+                suggest(key, tuple(node.fields))
+                or f" (allowed after {'.'.join(keys[:i]) or 'the top'}: {', '.join(node.fields)})"
+            )
         node = node.fields[key]
     return ""
 

@@ -69,4 +69,3 @@ def stage_name(stage: Stage | int, lang: str = "en") -> str:
 def barrier_phrase(attribute: str) -> str:
     """'tidak tahu (does not know)': the study's words with an English gloss."""
     return f"{BARRIER_WORDS[attribute]} ({TERMS['en'][f'barrier.{attribute}']})"
-

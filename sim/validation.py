@@ -21,7 +21,14 @@ class _Missing:
         return "(missing)"
 
 
-MISSING: Any = _Missing()
+MISSING: Any = _Missing()  # a required value that is not there
+
+
+class _Whole:
+    pass
+
+
+WHOLE_FILE: Any = _Whole()  # a problem with the file as a whole, not one value
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file
+        if self.value is WHOLE_FILE:
+            return f"{where}: {self.allowed}"
         if self.value is MISSING:
             return f"{where}: missing; {self.allowed}"
         return f"{where} = {_show(self.value)}: {self.allowed}"
@@ -65,17 +74,17 @@ def read_toml(path: str | Path, shown_as: str | None = None) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(name, "", MISSING, "no such file")]) from None
+        raise InputError([Problem(name, "", WHOLE_FILE, "no such file")]) from None
     except IsADirectoryError:
-        raise InputError([Problem(name, "", MISSING, "is a directory, not a TOML file")]) from None
+        raise InputError([Problem(name, "", WHOLE_FILE, "is a folder, not a TOML file")]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, "", MISSING, f"cannot be read as UTF-8 text ({error})")]) from None
+        raise InputError([Problem(name, "", WHOLE_FILE, f"cannot be read as UTF-8 text ({error})")]) from None
     if not text.strip():
-        raise InputError([Problem(name, "", MISSING, "the file is empty; a TOML file is expected")])
+        raise InputError([Problem(name, "", WHOLE_FILE, "the file is empty; a TOML file is expected")])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError([Problem(name, "", MISSING, f"is not valid TOML: {error}")]) from None
+        raise InputError([Problem(name, "", WHOLE_FILE, f"is not valid TOML: {error}")]) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -105,7 +114,9 @@ class Number:
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        ok = ok and (not self.integer or isinstance(value, int)) and not (isinstance(value, float) and math.isnan(value))
+        ok = (
+            ok and (not self.integer or isinstance(value, int)) and not (isinstance(value, float) and math.isnan(value))
+        )
         ok = ok and (value > self.low if self.low_open else value >= self.low) and value <= self.high
         if not ok:
             ctx.report(path, value, self.allowed())
@@ -169,6 +180,14 @@ class Either:
 
 
 @dataclass(frozen=True)
+class Anything:
+    """A value checked elsewhere (e.g. preset overrides, checked path by path)."""
+
+    def check(self, value: Any, path: str, ctx: Context) -> None:
+        return None
+
+
+@dataclass(frozen=True)
 class Table:
     """A table with known keys; `required` keys must be present, others may be left out."""
 
@@ -182,7 +201,11 @@ class Table:
         for key, item in value.items():
             where = _join(path, key)
             if key not in self.fields:
-                ctx.report(where, MISSING, f"unknown key{suggest(key, tuple(self.fields))}; allowed here: {', '.join(self.fields)}", unknown=True)
+                ctx.report(
+                    where,
+                    item,
+                    f"unknown key{suggest(key, tuple(self.fields))}; allowed here: {', '.join(self.fields)}",
+                )
             else:
                 self.fields[key].check(item, where, ctx)
         for key in self.required:
@@ -225,13 +248,19 @@ class PerRegency:
             if key == self.exclude_self:
                 ctx.report(where, item, "a regency's trust in itself is not a parameter; name the other regencies")
             elif key != "*" and key not in ctx.regencies:
-                ctx.report(where, MISSING, f"unknown regency{suggest(key, ctx.regencies)}; regencies: {', '.join(ctx.regencies)}")
+                ctx.report(
+                    where, item, f"unknown regency{suggest(key, ctx.regencies)}; regencies: {', '.join(ctx.regencies)}"
+                )
             else:
                 self.item.check(item, where, ctx)
         if self.complete and "*" not in value:
             for name in ctx.regencies:
                 if name != self.exclude_self and name not in value:
-                    ctx.report(_join(path, name), MISSING, f"every regency needs a value ({_describe(self.item)}), or give \"*\" for all")
+                    ctx.report(
+                        _join(path, name),
+                        MISSING,
+                        f'every regency needs a value ({_describe(self.item)}), or give "*" for all',
+                    )
 
 
 @dataclass(frozen=True)
@@ -274,7 +303,7 @@ class Context:
     regencies: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
 
-    def report(self, path: str, value: Any, allowed: str, unknown: bool = False) -> None:
+    def report(self, path: str, value: Any, allowed: str) -> None:
         self.problems.append(Problem(self.file, path, value, allowed))
 
 

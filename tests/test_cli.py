@@ -1,0 +1,95 @@
+"""The `kerjasama` command as users call it: outputs, JSON keys, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sim.cli import main
+
+SUMMARY_KEYS = {
+    "scenario",
+    "setup",
+    "engine",
+    "seed",
+    "months",
+    "replications",
+    "formation_rate",
+    "formation_ci",
+    "median_months_to_formation",
+    "sustained_rate",
+    "highest_stage",
+    "barriers",
+}
+SINGLE_KEYS = SUMMARY_KEYS | {"formed", "month_formed", "members", "stage_history", "final"}
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["run", *args, "--json"]) == 0
+    out = capsys.readouterr().out
+    return json.loads(out)
+
+
+def test_a_single_run_reports_timeline_members_and_barriers(capsys):
+    result = run_json(capsys)
+    assert SINGLE_KEYS <= set(result)
+    assert result["scenario"] == "timor_border" and result["setup"] == "rm_plus" and result["seed"] == 1
+    assert result["stage_history"][0] == {"month": 0, "stage": "none"}
+    assert set(result["final"]) == {"TTU", "Belu", "Malaka"}
+    for profile in result["barriers"].values():
+        assert set(profile) == {"knowledge", "need", "willingness", "capacity", "interest", "trust"}
+        assert sum(profile.values()) == pytest.approx(1) or sum(profile.values()) == 0
+
+
+def test_the_human_report_speaks_the_studys_words(capsys):
+    assert main(["run", "--setup", "status_quo", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Grand design timeline" in out and "tidak tahu" in out and "binding now" in out
+
+
+def test_replications_report_rates_with_intervals(capsys):
+    result = run_json(capsys, "--replications", "20", "--setup", "key_actor", "--months", "60")
+    assert SUMMARY_KEYS <= set(result)
+    low, high = result["formation_ci"]
+    assert 0 <= low <= result["formation_rate"] <= high <= 1
+    assert result["replications"] == 20 and result["months"] == 60
+    assert sum(result["highest_stage"].values()) == pytest.approx(1)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["run", "--replications", "0"], "--replications = 0"),
+        (["run", "--replications", "-4"], "--replications = -4"),
+        (["run", "--months", "-1"], "--months = -1"),
+        (["run", "--setup", "rm_plsu"], "did you mean 'rm_plus'"),
+        (["run", "no/such/file.toml"], "no/such/file.toml: no such file"),
+        (["validate", "no/such/file.toml"], "no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(capsys, args, fragment):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_validate_reports_every_file(tmp_path, capsys):
+    good = tmp_path / "good.toml"
+    good.write_text((__import__("sim.scenario", fromlist=["x"]).builtin_file("timor_border")).read_text())
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario]\nname = 3\n")
+    assert main(["validate", str(good), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert "ok: " in captured.out and "bad.toml: scenario.name = 3: must be text" in captured.err
+
+
+def test_the_installed_command_runs_and_fails_cleanly():
+    ok = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", "--json", "--months", "12"], capture_output=True, text=True
+    )
+    assert ok.returncode == 0 and json.loads(ok.stdout)["months"] == 12
+    usage = subprocess.run([sys.executable, "-m", "sim.cli", "run", "--months", "many"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "invalid int value" in usage.stderr and "Traceback" not in usage.stderr

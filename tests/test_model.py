@@ -1,0 +1,124 @@
+"""The Mesa model: invariants month by month, determinism, and the life of the cooperation body."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+
+from sim import rules
+from sim.agents import Regency
+from sim.model import CooperationModel
+from sim.stages import Stage
+from tests.conftest import documents, scenario_of
+
+# Each regency's stage may stay, or move along these edges of the grand design (dissolution
+# sends members back to planning; a member that leaves at evaluation goes back to none).
+ALLOWED_MOVES = {
+    (Stage.NONE, Stage.PLANNING),
+    (Stage.PLANNING, Stage.INITIATION),
+    (Stage.INITIATION, Stage.ORGANISING),
+    (Stage.ORGANISING, Stage.IMPLEMENTATION),
+    (Stage.IMPLEMENTATION, Stage.MONITORING),
+    (Stage.MONITORING, Stage.IMPLEMENTATION),
+    (Stage.MONITORING, Stage.NONE),
+    (Stage.IMPLEMENTATION, Stage.PLANNING),
+    (Stage.MONITORING, Stage.PLANNING),
+}
+
+
+def check_month(model: CooperationModel, before: np.ndarray) -> None:
+    state = model.state
+    for name in ("knowledge", "need", "willingness", "capacity", "interest", "trust"):
+        values = getattr(state, name)
+        assert np.all((values >= 0) & (values <= 1)), f"{name} left [0, 1] in month {model.month}: {values}"
+    assert np.all(np.diag(state.trust) == 0)
+    for old, new in zip(before, state.stage, strict=True):
+        assert old == new or (Stage(old), Stage(new)) in ALLOWED_MOVES, (
+            f"month {model.month}: {Stage(old)} -> {Stage(new)}"
+        )
+    in_force = bool(rules.cooperation_active(state.stage, model.params))
+    if model.body is not None:
+        assert in_force and model.stage >= Stage.IMPLEMENTATION, "a body exists only once organising succeeded"
+    assert (model.body is not None) == (in_force and model.params.institutions.has_body)
+    assert np.all(state.barriers >= 0)
+
+
+@given(documents())
+def test_invariants_hold_every_month_in_random_scenarios(document):
+    model = CooperationModel(scenario_of(document))
+    while model.running:
+        before = model.state.stage.copy()
+        model.step()
+        check_month(model, before)
+
+
+def test_invariants_hold_in_every_preset_of_the_default(default):
+    for preset in default.presets:
+        for seed in range(3):
+            model = CooperationModel(default.with_setup(preset), rng=seed)
+            while model.running:
+                before = model.state.stage.copy()
+                model.step()
+                check_month(model, before)
+
+
+def test_same_seed_same_run_different_seed_different_run(default):
+    first, again, other = (CooperationModel(default, rng=seed).run() for seed in (11, 11, 12))
+    for name in ("knowledge", "willingness", "trust", "stage", "barriers"):
+        assert np.array_equal(getattr(first.state, name), getattr(again.state, name))
+    frames = [m.datacollector.get_agenttype_vars_dataframe(Regency) for m in (first, again, other)]
+    assert frames[0].equals(frames[1])
+    assert not frames[0].equals(frames[2])
+
+
+def test_a_typed_seed_arrives_as_text_and_works(default):
+    assert np.array_equal(
+        CooperationModel(default, rng=" 5 ").run().state.knowledge,
+        CooperationModel(default, rng=5).run().state.knowledge,
+    )
+
+
+def test_the_run_stops_at_the_horizon_and_collects_every_month(default):
+    model = CooperationModel(default.with_overrides({"scenario.months": 30})).run()
+    assert model.month == 30 and not model.running
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert list(frame["month"]) == list(range(31))
+    regencies = model.datacollector.get_agenttype_vars_dataframe(Regency)
+    assert len(regencies) == 31 * 3
+    assert {"knowledge", "need", "willingness", "capacity", "interest", "trust", "stage"} <= set(regencies.columns)
+
+
+def test_a_body_is_founded_with_cooperation_and_goes_with_it(default):
+    """Under rm_plus a Regional Management body appears the month cooperation forms."""
+    model = CooperationModel(default.with_setup("rm_plus"), rng=1)
+    founded = None
+    while model.running:
+        model.step()
+        if model.body and founded is None:
+            founded = model.month
+            assert model.body.kind == "regional_management" and model.body.manager == "professional"
+            assert set(model.body.members) == set(model.member_names) and len(model.member_names) >= 2
+    assert founded == int(model.state.formed_month)
+
+
+def test_informal_cooperation_has_no_body(default):
+    for seed in range(5):
+        model = CooperationModel(default.with_setup("key_actor"), rng=seed)
+        while model.running:
+            model.step()
+            assert model.body is None
+
+
+def test_no_key_actor_means_no_meetings_and_no_key_actor_agent(default):
+    model = CooperationModel(default.with_setup("status_quo")).run()
+    assert model.key_actor is None
+    assert int(model.state.meetings_held) == 0
+
+
+def test_regency_agents_name_their_barriers_and_attributes(default):
+    model = CooperationModel(default.with_setup("status_quo"), rng=2).run()
+    for regency in model.regencies:
+        profile = regency.barrier_profile
+        assert abs(sum(profile.values()) - 1) < 1e-9
+        assert regency.binding_barrier in profile
+        assert set(regency.trust) == set(model.spec.regency_names) - {regency.name}
