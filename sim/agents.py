@@ -84,8 +84,8 @@ class Regency(mesa.Agent):
     @property
     def attributes(self) -> dict[str, float]:
         """The five attributes and mean trust, as the gates see them."""
-        values = rules.attribute_values(self.model.state)[self.index]
-        return dict(zip(ATTRIBUTES, values.tolist(), strict=True))
+        values = rules.attribute_values(self.model.state)
+        return {attribute: float(value[self.index]) for attribute, value in zip(ATTRIBUTES, values, strict=True)}
 
     @property
     def cooperating(self) -> bool:
@@ -104,9 +104,7 @@ class Regency(mesa.Agent):
         """The attribute with the smallest factor at the gate it faces; None once cooperating."""
         if self.cooperating:
             return None
-        state, params = self.model.state, self.model.params
-        factors = rules.gate_factors(rules.attribute_values(state), params)
-        return ATTRIBUTES[int(rules.binding_attribute(factors, state.stage, params)[self.index])]
+        return ATTRIBUTES[int(rules.binding_attribute(self.model.state, self.model.params)[self.index])]
 
 
 class KeyActor(mesa.Agent):

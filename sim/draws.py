@@ -22,7 +22,8 @@ instead — how tests give both drivers the very same numbers.
 
 from __future__ import annotations
 
-from typing import Protocol
+from functools import cached_property
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -42,11 +43,28 @@ def width(n: int) -> int:
     return len(SHARED_SLOTS) + n * len(REGENCY_SLOTS)
 
 
-def split(block: np.ndarray, n: int) -> MonthDraws:
+class Block(NamedTuple):
+    """A month's draws, all made: each slot's uniforms by name."""
+
+    drought: np.ndarray  # (...,)
+    meeting: np.ndarray  # (...,)
+    gate: np.ndarray  # (..., n)
+    contribute: np.ndarray  # (..., n)
+    flood: np.ndarray  # (..., n)
+    fiscal: np.ndarray  # (..., n)
+    new_regent: np.ndarray  # (..., n)
+
+
+def regency_slots(slot: str, n: int) -> np.ndarray:
+    """The positions of one regency slot for regencies 0..n-1 in a month's block."""
+    return len(SHARED_SLOTS) + np.arange(n) * len(REGENCY_SLOTS) + REGENCY_SLOTS.index(slot)
+
+
+def split(block: np.ndarray, n: int) -> Block:
     """Name the slots of a (..., width(n)) block of uniforms."""
     shared = block[..., : len(SHARED_SLOTS)]
     regency = block[..., len(SHARED_SLOTS) :].reshape(block.shape[:-1] + (n, len(REGENCY_SLOTS)))
-    return MonthDraws(
+    return Block(
         drought=shared[..., 0],
         meeting=shared[..., 1],
         gate=regency[..., 0],
@@ -59,12 +77,14 @@ def split(block: np.ndarray, n: int) -> MonthDraws:
 
 def _mix(z: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser (Steele, Lea & Flood 2014) on uint64 values, wrapping mod 2**64."""
+    z = np.array(z, dtype=np.uint64)  # a copy: mixed in place below
     with np.errstate(over="ignore"):
-        z = z ^ (z >> np.uint64(30))
-        z = z * _MIX1
-        z = z ^ (z >> np.uint64(27))
-        z = z * _MIX2
-        return z ^ (z >> np.uint64(31))
+        z ^= z >> np.uint64(30)
+        z *= _MIX1
+        z ^= z >> np.uint64(27)
+        z *= _MIX2
+        z ^= z >> np.uint64(31)
+    return z
 
 
 def replication_keys(seed: int, replications: np.ndarray) -> np.ndarray:
@@ -85,17 +105,64 @@ class HashedDraws:
     def __init__(self, seed: int, replications: np.ndarray | int, n: int):
         self.n = n
         self.keys = replication_keys(seed, np.asarray(replications))
-        self._slots = np.arange(width(n), dtype=np.uint64) + np.uint64(1)
+
+    def uniforms(self, month: int, slots: np.ndarray) -> np.ndarray:
+        """(*replications.shape, len(slots)) uniforms in [0, 1) at these slots of this month."""
+        counters = np.uint64(month * MONTH_STRIDE + 1) + np.asarray(slots, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            z = _mix(self.keys[..., None] + counters * _GAMMA)
+        z >>= np.uint64(11)
+        return z * (1.0 / (1 << 53))
 
     def block(self, month: int) -> np.ndarray:
-        """(*replications.shape, width(n)) uniforms in [0, 1) for this month."""
-        with np.errstate(over="ignore"):
-            positions = (np.uint64(month * MONTH_STRIDE) + self._slots) * _GAMMA
-            z = _mix(self.keys[..., None] + positions)
-        return (z >> np.uint64(11)) * (1.0 / (1 << 53))
+        """(*replications.shape, width(n)) uniforms: the whole month."""
+        return self.uniforms(month, np.arange(width(self.n)))
 
     def month(self, month: int) -> MonthDraws:
-        return split(self.block(month), self.n)
+        return HashedMonth(self, month)
+
+
+class HashedMonth:
+    """One month's draws, each slot made when a rule first reads it: the layout stays fixed,
+    and a slot nothing reads this month (no meeting without a key actor, no contribution
+    without cooperation) costs nothing."""
+
+    def __init__(self, source: HashedDraws, month: int):
+        self.source, self.month = source, month
+
+    def _shared(self, slot: str) -> np.ndarray:
+        return self.source.uniforms(self.month, [SHARED_SLOTS.index(slot)])[..., 0]
+
+    def _regency(self, slot: str) -> np.ndarray:
+        return self.source.uniforms(self.month, regency_slots(slot, self.source.n))
+
+    @cached_property
+    def drought(self) -> np.ndarray:
+        return self._shared("drought")
+
+    @cached_property
+    def meeting(self) -> np.ndarray:
+        return self._shared("meeting")
+
+    @cached_property
+    def gate(self) -> np.ndarray:
+        return self._regency("gate")
+
+    @cached_property
+    def contribute(self) -> np.ndarray:
+        return self._regency("contribute")
+
+    @cached_property
+    def flood(self) -> np.ndarray:
+        return self._regency("flood")
+
+    @cached_property
+    def fiscal(self) -> np.ndarray:
+        return self._regency("fiscal")
+
+    @cached_property
+    def new_regent(self) -> np.ndarray:
+        return self._regency("new_regent")
 
 
 class ArrayDraws:

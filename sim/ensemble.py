@@ -8,7 +8,7 @@ Replications run in chunks, so memory stays bounded however many are asked for.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -20,8 +20,35 @@ from sim.scenario import Scenario
 CHUNK = 10_000  # replications per chunk: about a second of work, a few MB of state
 
 
+def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
+    """The same parameters with every per-regency array laid out over the replications.
+
+    Numpy combines a (replications, n) array with a (n,) parameter along the short regency axis,
+    element by element, which is several times slower than combining two arrays of one shape.
+    The values do not change, so neither do the results.
+    """
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(values, shape + values.shape))
+
+    regencies = {f.name: getattr(p.regencies, f.name) for f in fields(p.regencies)}
+    regencies = {
+        name: spread(v)
+        if name != "thresholds"
+        else np.ascontiguousarray(np.broadcast_to(v[:, None], (len(v),) + shape + v.shape[1:]))
+        for name, v in regencies.items()
+    }
+    institutions = replace(
+        p.institutions,
+        legitimacy=spread(p.institutions.legitimacy),
+        meeting_retention={effect: spread(v) for effect, v in p.institutions.meeting_retention.items()},
+    )
+    return replace(p, regencies=rules.RegencyParams(**regencies), institutions=institutions)
+
+
 def simulate(p: rules.Params, draws: DrawSource, shape: tuple[int, ...], months: int) -> rules.State:
     """Run `months` months for replications of leading shape `shape`; the final state."""
+    p = spread_over(p, shape)
     state = rules.initial_state(p, shape)
     for month in range(1, months + 1):
         month_draws = draws.month(month)

@@ -48,12 +48,24 @@ def gate_rules(document: dict, n: int) -> tuple[rules.GateRules, np.ndarray]:
             steepness=float(gates["steepness"]),
             gate_of_pair=gate_of_pair,
             attribute_of_pair=attribute_of_pair,
-            attribute_matrix=np.eye(len(ATTRIBUTES))[attribute_of_pair],
             min_months=min_months,
             min_members=int(min_members),
         ),
         np.array([threshold for _, _, threshold in pairs], dtype=float),
     )
+
+
+def meeting_retention(r: dict, legitimacy: np.ndarray) -> dict[str, np.ndarray]:
+    """Per effect of a meeting, log(1 - rate L): see rules.meeting_retention."""
+    rates = {
+        "knowledge": r["knowledge"]["meeting_gain"],
+        "need": r["need"]["awareness_gain"],
+        "willingness": r["willingness"]["meeting_gain"],
+        "interest": r["interest"]["meeting_gain"],
+    }
+    retention = {effect: rules.meeting_retention(rate, legitimacy) for effect, rate in rates.items()}
+    retention["trust"] = rules.meeting_retention(r["trust"]["meeting_gain"], np.sqrt(np.outer(legitimacy, legitimacy)))
+    return retention
 
 
 def build_params(scenario: Scenario) -> rules.Params:
@@ -126,6 +138,7 @@ def build_params(scenario: Scenario) -> rules.Params:
             meetings_per_month=float(key_actor["meetings_per_month"]),
             strategy=key_actor["strategy"],
             legitimacy=legitimacy,
+            meeting_retention=meeting_retention(r, legitimacy),
             funds=key_actor["funds"],
             has_body=has_body,
             capacity_support=body["capacity_support"],

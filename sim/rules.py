@@ -15,10 +15,9 @@ drivers.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
-from scipy.special import expit
 
 from sim.stages import ATTRIBUTES, GATES, Stage
 
@@ -79,7 +78,6 @@ class GateRules:
     steepness: float  # beta of every logistic factor
     gate_of_pair: np.ndarray  # (P,) index into GATES of each (gate, attribute) pair
     attribute_of_pair: np.ndarray  # (P,) index into ATTRIBUTES
-    attribute_matrix: np.ndarray  # (P, len(ATTRIBUTES)) one-hot, to sum pairs by attribute
     min_months: np.ndarray  # (len(Stage),) months a regency stays in a stage at least
     min_members: int  # regencies needed in implementation for cooperation to exist
 
@@ -123,6 +121,9 @@ class Institutions:
     meetings_per_month: float
     strategy: str  # forum | weakest_first | round_robin
     legitimacy: np.ndarray  # (n,) effective legitimacy granted to the key actor
+    # log of the share of a gap one meeting leaves open, per effect (knowledge, need,
+    # willingness, interest: (n,); trust: (n, n), from the pair's legitimacy sqrt(L_i L_j))
+    meeting_retention: dict[str, np.ndarray]
     funds: float  # capacity added to every regency while the key actor is active
     has_body: bool  # a cooperation body is created when cooperation forms
     capacity_support: float  # capacity the body adds to its members
@@ -134,7 +135,10 @@ class Institutions:
 
 @dataclass(frozen=True)
 class RegencyParams:
-    """Per-regency numbers, each of shape (n,): starting values double as baselines."""
+    """Per-regency numbers, each (n,): starting values double as baselines.
+
+    The ensemble may spread them over its replications, (R, n): the rules broadcast either way.
+    """
 
     knowledge: np.ndarray
     need: np.ndarray
@@ -144,7 +148,7 @@ class RegencyParams:
     trust: np.ndarray  # (n, n), zero diagonal
     structural_need: np.ndarray  # objective need from exposure to what the programme addresses
     flood_probability: np.ndarray  # probability of a flood in a month of the flood season
-    thresholds: np.ndarray  # (n, P) effective gate thresholds (discounts and burdens applied)
+    thresholds: np.ndarray  # (P, n) effective threshold of each (gate, attribute) pair per regency
 
 
 @dataclass(frozen=True)
@@ -202,19 +206,19 @@ def initial_state(p: Params, shape: tuple[int, ...] = ()) -> State:
     """Every replication starts from the scenario's starting values, in stage `none`."""
     n, r = p.n, p.regencies
 
-    def spread(values: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(values, shape + values.shape).astype(float)
+    def spread(values: np.ndarray, *tail: int) -> np.ndarray:
+        return np.broadcast_to(values, shape + tail).astype(float)
 
     def zeros(*tail: int, dtype: type = np.int32) -> np.ndarray:
         return np.zeros(shape + tail, dtype=dtype)
 
     return State(
-        knowledge=spread(r.knowledge),
-        need=spread(r.need),
-        willingness=spread(r.willingness),
-        capacity=spread(r.capacity),
-        interest=spread(r.interest),
-        trust=spread(r.trust),
+        knowledge=spread(r.knowledge, n),
+        need=spread(r.need, n),
+        willingness=spread(r.willingness, n),
+        capacity=spread(r.capacity, n),
+        interest=spread(r.interest, n),
+        trust=spread(r.trust, n, n),
         stage=zeros(n, dtype=np.int8),
         months_in_stage=zeros(n),
         shock_need=zeros(n, dtype=float),
@@ -235,7 +239,7 @@ def initial_state(p: Params, shape: tuple[int, ...] = ()) -> State:
     )
 
 
-class MonthDraws(NamedTuple):
+class MonthDraws(Protocol):
     """The uniform draws one month consumes (layout in sim/draws.py)."""
 
     drought: np.ndarray  # (...,)
@@ -264,13 +268,25 @@ class Meetings(NamedTuple):
 
 
 def closes_gap(value: np.ndarray, target: np.ndarray, fraction: np.ndarray) -> np.ndarray:
-    """Move `value` the given fraction of the way to `target` (stays in [0, 1] if both are)."""
-    return value + fraction * (target - value)
+    """Move `value` the given fraction of the way to `target` (stays in [0, 1] if both are):
+    value + fraction (target - value), built in one new array (the hot loop of the ensemble)."""
+    moved = np.subtract(target, value)
+    moved *= fraction
+    moved += value
+    return moved
 
 
-def meeting_fraction(rate: float, legitimacy: np.ndarray, meetings: np.ndarray) -> np.ndarray:
-    """Share of a gap that `meetings` meetings close when each closes `rate * legitimacy` of it."""
-    return 1.0 - (1.0 - rate * legitimacy) ** meetings
+def meeting_retention(rate: float, legitimacy: np.ndarray) -> np.ndarray:
+    """log(1 - rate L): the log of the share of a gap one meeting leaves open, when a meeting
+    closes `rate` of it at legitimacy 1 (a closed share of 1 is kept just below 1)."""
+    return np.log(1.0 - np.minimum(rate * legitimacy, 1.0 - 1e-15))
+
+
+def meeting_fraction(retention: np.ndarray, meetings: np.ndarray) -> np.ndarray:
+    """Share of a gap that `meetings` meetings close: 1 - (1 - rate L)^meetings."""
+    closed = np.multiply(meetings, retention)
+    np.exp(closed, out=closed)
+    return np.subtract(1.0, closed, out=closed)
 
 
 def feedback(value: np.ndarray, signal: np.ndarray) -> np.ndarray:
@@ -278,38 +294,58 @@ def feedback(value: np.ndarray, signal: np.ndarray) -> np.ndarray:
     return np.where(signal >= 0, value + signal * (1.0 - value), value + signal * value)
 
 
+def pairwise(a: np.ndarray, b: np.ndarray, operation: np.ufunc) -> np.ndarray:
+    """(..., n, n) operation(a_i, b_j): gathered, which numpy does far faster than broadcasting
+    along the short regency axis."""
+    n = a.shape[-1]
+    rows, columns = np.divmod(np.arange(n * n), n)
+    return operation(a[..., rows], b[..., columns]).reshape(a.shape + (n,))
+
+
+def count_regencies(mask: np.ndarray) -> np.ndarray:
+    """(...,) how many regencies the (..., n) mask holds (a loop over the few regencies is far
+    faster in numpy than a reduction along a short last axis)."""
+    return sum(mask[..., i].astype(np.int32) for i in range(mask.shape[-1]))
+
+
 def mean_trust(trust: np.ndarray) -> np.ndarray:
     """Each regency's mean trust towards the others (the diagonal is zero)."""
-    return trust.sum(axis=-1) / (trust.shape[-1] - 1)
+    n = trust.shape[-1]
+    return sum(trust[..., j] for j in range(n)) / (n - 1)
 
 
-def attribute_values(state: State) -> np.ndarray:
-    """(..., n, len(ATTRIBUTES)): the values the gates look at, in the order of ATTRIBUTES."""
-    return np.stack(
-        [
-            state.knowledge,
-            state.need,
-            state.willingness,
-            state.capacity,
-            state.interest,
-            mean_trust(state.trust),
-        ],
-        axis=-1,
+def attribute_values(state: State) -> tuple[np.ndarray, ...]:
+    """The values the gates look at, in the order of ATTRIBUTES, each (..., n)."""
+    return (
+        state.knowledge,
+        state.need,
+        state.willingness,
+        state.capacity,
+        state.interest,
+        mean_trust(state.trust),
     )
 
 
-def gate_factors(values: np.ndarray, p: Params) -> np.ndarray:
-    """(..., n, P): one logistic factor sigma(beta * (x - theta)) per (gate, attribute) pair."""
-    g = p.gates
-    return expit(g.steepness * (values[..., g.attribute_of_pair] - p.regencies.thresholds))
+def gate_factor(value: np.ndarray, threshold: np.ndarray, steepness: float) -> np.ndarray:
+    """One factor of a gate: sigma(beta (x - theta)), close to 1 above the threshold, 0 below."""
+    factor = np.subtract(threshold, value)
+    factor *= steepness
+    with np.errstate(over="ignore"):
+        np.exp(factor, out=factor)
+    factor += 1.0
+    return np.reciprocal(factor, out=factor)
 
 
-def gate_probabilities(factors: np.ndarray, p: Params) -> np.ndarray:
-    """(..., n, len(GATES)): each gate's monthly pass probability, the product of its factors."""
-    return np.stack(
-        [factors[..., p.gates.gate_of_pair == g].prod(axis=-1) for g in range(len(GATES))],
-        axis=-1,
-    )
+def gate_probabilities(state: State, p: Params, gates: range = range(len(GATES))) -> list[np.ndarray]:
+    """The monthly pass probability of each of `gates` (indices into GATES) for each regency:
+    the product of the factors of the attributes that gate asks for."""
+    values, g = attribute_values(state), p.gates
+    thresholds = p.regencies.thresholds
+    probabilities = {gate: np.ones_like(state.knowledge) for gate in gates}
+    for pair, (gate, attribute) in enumerate(zip(g.gate_of_pair, g.attribute_of_pair, strict=True)):
+        if gate in probabilities:
+            probabilities[gate] = probabilities[gate] * gate_factor(values[attribute], thresholds[pair], g.steepness)
+    return [probabilities[gate] for gate in gates]
 
 
 def next_gate(stage: np.ndarray) -> np.ndarray:
@@ -317,28 +353,45 @@ def next_gate(stage: np.ndarray) -> np.ndarray:
     return np.minimum(stage, len(GATES) - 1)
 
 
-def facing(per_gate: np.ndarray, stage: np.ndarray) -> np.ndarray:
-    """Pick, for each regency, the entry of (..., n, len(GATES)) for the gate it faces."""
-    return np.take_along_axis(per_gate, next_gate(stage)[..., None].astype(np.intp), -1)[..., 0]
+def facing(per_gate: list[np.ndarray], stage: np.ndarray) -> np.ndarray:
+    """Pick, for each regency, the value of the gate it faces (gate g from stage g on)."""
+    value = per_gate[0]
+    for gate in range(1, len(GATES)):
+        value = np.where(stage >= gate, per_gate[gate], value)
+    return value
 
 
-def binding_attribute(factors: np.ndarray, stage: np.ndarray, p: Params) -> np.ndarray:
+def binding_attribute(state: State, p: Params) -> np.ndarray:
     """(..., n) index into ATTRIBUTES of the smallest factor at the gate each regency faces."""
-    at_gate = p.gates.gate_of_pair == next_gate(stage)[..., None]
-    pair = np.where(at_gate, factors, np.inf).argmin(axis=-1)
-    return p.gates.attribute_of_pair[pair]
+    values, g = attribute_values(state), p.gates
+    gate_faced = next_gate(state.stage)
+    smallest = np.full(state.stage.shape, np.inf)
+    binding = np.zeros(state.stage.shape, dtype=np.intp)
+    for pair, (gate, attribute) in enumerate(zip(g.gate_of_pair, g.attribute_of_pair, strict=True)):
+        factor = gate_factor(values[attribute], p.regencies.thresholds[pair], g.steepness)
+        lower = (gate_faced == gate) & (factor < smallest)
+        smallest = np.where(lower, factor, smallest)
+        binding = np.where(lower, attribute, binding)
+    return binding
 
 
-def shortfalls(values: np.ndarray, stage: np.ndarray, p: Params) -> np.ndarray:
+def shortfalls(state: State, p: Params) -> np.ndarray:
     """(..., n, len(ATTRIBUTES)): shortfall below the thresholds of every gate still ahead.
 
     The study's diagnosis in numbers: a regency that has not yet reached implementation falls
-    short on each attribute by how far it is below each remaining gate's threshold.
+    short on each attribute by how far it is below each remaining gate's threshold. Gate g is
+    still ahead of a regency in stage s exactly when s <= g.
     """
-    g = p.gates
-    gap = np.maximum(p.regencies.thresholds - values[..., g.attribute_of_pair], 0.0)
-    ahead = (g.gate_of_pair >= next_gate(stage)[..., None]) & (stage < IMPLEMENTATION)[..., None]
-    return (gap * ahead) @ g.attribute_matrix
+    values, g = attribute_values(state), p.gates
+    ahead = [state.stage <= gate for gate in range(len(GATES))]
+    by_attribute: dict[int, np.ndarray] = {}
+    for pair, (gate, attribute) in enumerate(zip(g.gate_of_pair, g.attribute_of_pair, strict=True)):
+        gap = np.maximum(p.regencies.thresholds[pair] - values[attribute], 0.0) * ahead[gate]
+        by_attribute[attribute] = by_attribute[attribute] + gap if attribute in by_attribute else gap
+    totals = np.zeros(state.stage.shape + (len(ATTRIBUTES),))
+    for attribute, total in by_attribute.items():
+        totals[..., attribute] = total
+    return totals
 
 
 def monthly(yearly_probability: float, months: int = 12) -> float:
@@ -370,12 +423,12 @@ def cost_shares(funding: str, capacity: np.ndarray, provincial_share: float) -> 
 
 
 def effective_thresholds(base: np.ndarray, gates: GateRules, body_discount: float, burden: np.ndarray) -> np.ndarray:
-    """(n, P) thresholds: a body lowers those of organising and implementation by its discount
+    """(P, n) thresholds: a body lowers those of organising and implementation by its discount
     (lower transaction costs); each member's cost burden raises its implementation capacity threshold."""
     organising = GATES.index(Stage.ORGANISING)
     discounted = base * (1.0 - body_discount * (gates.gate_of_pair >= organising))
     paying = (gates.gate_of_pair == len(GATES) - 1) & (gates.attribute_of_pair == ATTRIBUTES.index("capacity"))
-    return discounted[None, :] + burden[:, None] * paying[None, :]
+    return discounted[:, None] + paying[:, None] * burden[None, :]
 
 
 def is_election(month: int, s: ShockRules) -> bool:
@@ -390,7 +443,7 @@ def months_since_election(month: int, s: ShockRules) -> int | None:
 
 def cooperation_active(stage: np.ndarray, p: Params) -> np.ndarray:
     """(...,) cooperation is in force: enough regencies are in implementation or M&E."""
-    return (stage >= IMPLEMENTATION).sum(axis=-1) >= p.gates.min_members
+    return count_regencies(stage >= IMPLEMENTATION) >= p.gates.min_members
 
 
 def initiative_stage(stage: np.ndarray, p: Params) -> np.ndarray:
@@ -429,7 +482,7 @@ def strike(state: State, p: Params, draws: MonthDraws, month: int) -> tuple[Stat
     drought_left = np.where(onset, s.drought_duration - 1, np.maximum(state.drought_left - 1, 0))
 
     in_season = s.flood_season[(s.start_month + month - 1) % 12]
-    flood = in_season & (draws.flood < p.regencies.flood_probability)
+    flood = draws.flood < p.regencies.flood_probability if in_season else np.zeros(state.stage.shape, bool)
     fiscal_cut = draws.fiscal < s.fiscal_probability
     shock_need = (
         state.shock_need * (1.0 - p.need.shock_decay) + p.need.drought * onset[..., None] + p.need.flood * flood
@@ -443,6 +496,11 @@ def strike(state: State, p: Params, draws: MonthDraws, month: int) -> tuple[Stat
         drought_left=drought_left.astype(np.int32),
     )
     return state, Shocks(election=election, drought=drought, flood=flood)
+
+
+def holds_meetings(p: Params) -> bool:
+    """Does the setup have a key actor who meets at all."""
+    return p.institutions.key_actor and p.institutions.meetings_per_month > 0
 
 
 def no_meetings(state: State) -> Meetings:
@@ -466,7 +524,7 @@ def meeting_pairs(state: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
         first, second = np.triu_indices(n, 1)
         pair = (state.meetings_held[..., None] + slots) % len(first)
         return first[pair], second[pair]
-    probability = facing(gate_probabilities(gate_factors(attribute_values(state), p), p), state.stage)
+    probability = facing(gate_probabilities(state, p), state.stage)
     order = np.argsort(probability, axis=-1, kind="stable")
     weakest = np.take_along_axis(order, np.broadcast_to(slots % n, order.shape[:-1] + slots.shape), -1)
     strongest = order[..., n - 1 :]
@@ -476,7 +534,7 @@ def meeting_pairs(state: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
 def convene(state: State, p: Params, draws: MonthDraws) -> tuple[State, Meetings]:
     """The key actor holds this month's meetings: who attends, and who meets whom."""
     inst = p.institutions
-    if not inst.key_actor or inst.meetings_per_month == 0:
+    if not holds_meetings(p):
         return state, no_meetings(state)
     count = meeting_count(draws, inst.meetings_per_month)
     if inst.strategy == "forum":
@@ -495,30 +553,41 @@ def convene(state: State, p: Params, draws: MonthDraws) -> tuple[State, Meetings
 
 
 def adapt(state: State, p: Params, meetings: Meetings) -> State:
-    """Each regency's attributes and trust drift, decay and respond to this month's meetings."""
+    """Each regency's attributes and trust drift, decay and respond to this month's meetings.
+
+    Terms that cannot act under the setup (meetings without a key actor, a manager or capacity
+    support without a body) are left out: they would add exactly zero.
+    """
     inst, r = p.institutions, p.regencies
-    legitimacy, attended = inst.legitimacy, meetings.attended
+    meet = holds_meetings(p)
     member = members(state.stage, p)
     in_body = member & inst.has_body
 
+    def met(effect: str) -> np.ndarray:
+        return meeting_fraction(inst.meeting_retention[effect], meetings.attended)
+
     knowledge = closes_gap(state.knowledge, r.knowledge, p.knowledge.decay)
-    knowledge = closes_gap(knowledge, 1.0, meeting_fraction(p.knowledge.meeting_gain, legitimacy, attended))
-    knowledge = closes_gap(knowledge, 1.0, inst.manager_knowledge_gain * in_body)
+    if meet:
+        knowledge = closes_gap(knowledge, 1.0, met("knowledge"))
+    if inst.has_body:
+        knowledge = closes_gap(knowledge, 1.0, inst.manager_knowledge_gain * in_body)
 
     objective_need = np.clip(r.structural_need + state.shock_need, 0.0, 1.0)
-    pull = 1.0 - (1.0 - p.need.pull) * (1.0 - p.need.awareness_gain * legitimacy) ** attended
+    pull = closes_gap(met("need"), 1.0, p.need.pull) if meet else p.need.pull
     need = closes_gap(state.need, objective_need, pull)
 
     willingness = state.willingness + p.willingness.commitment * np.maximum(
         mean_trust(state.trust) - state.willingness, 0.0
     )
-    willingness = closes_gap(willingness, 1.0, meeting_fraction(p.willingness.meeting_gain, legitimacy, attended))
+    if meet:
+        willingness = closes_gap(willingness, 1.0, met("willingness"))
 
-    capacity_target = np.clip(r.capacity + inst.capacity_support * in_body + inst.funds * inst.key_actor, 0.0, 1.0)
-    capacity = closes_gap(state.capacity, capacity_target, p.capacity.recovery)
+    capacity_target = r.capacity + inst.capacity_support * in_body + inst.funds * inst.key_actor
+    capacity = closes_gap(state.capacity, np.minimum(capacity_target, 1.0), p.capacity.recovery)
 
     interest = closes_gap(state.interest, r.interest, p.interest.pull_back)
-    interest = closes_gap(interest, 1.0, meeting_fraction(p.interest.meeting_gain, legitimacy, attended))
+    if meet:
+        interest = closes_gap(interest, 1.0, met("interest"))
 
     return replace(
         state,
@@ -533,13 +602,14 @@ def adapt(state: State, p: Params, meetings: Meetings) -> State:
 
 def adapt_trust(trust: np.ndarray, p: Params, meetings: Meetings, member: np.ndarray) -> np.ndarray:
     """Shared meetings build trust; without contact it drifts back to where it started."""
-    legitimacy = p.institutions.legitimacy
-    pair_legitimacy = np.sqrt(legitimacy[:, None] * legitimacy[None, :])
-    working_together = member[..., :, None] & member[..., None, :]
-    contact = (meetings.together > 0) | working_together
-    trust = np.where(contact, trust, closes_gap(trust, p.regencies.trust, p.trust.decay))
-    gain = meeting_fraction(p.trust.meeting_gain, pair_legitimacy, meetings.together)
-    return closes_gap(trust, 1.0, gain)
+    contact = pairwise(member, member, np.logical_and)
+    if holds_meetings(p):
+        contact |= meetings.together > 0
+    trust = closes_gap(trust, p.regencies.trust, p.trust.decay * ~contact)  # no decay where in contact
+    if holds_meetings(p):
+        gain = meeting_fraction(p.institutions.meeting_retention["trust"], meetings.together)
+        trust = closes_gap(trust, 1.0, gain)
+    return trust
 
 
 def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tuple[State, np.ndarray]:
@@ -549,14 +619,16 @@ def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tup
     """
     c = p.cooperation
     member = members(state.stage, p)
-    active = member.any(axis=-1)
-    factors = gate_factors(attribute_values(state), p)
-    implementation = gate_probabilities(factors, p)[..., -1]
+    if not member.any():
+        return state, member
+    (implementation,) = gate_probabilities(state, p, range(len(GATES) - 1, len(GATES)))
     defect_probability = c.max_defection * (1.0 - implementation) * c.defection_factor
     defects = member & (draws.contribute < defect_probability)
     contributes = member & ~defects
 
-    share_paid = contributes.sum(axis=-1) / np.maximum(member.sum(axis=-1), 1)
+    member_count = count_regencies(member)
+    active = member_count > 0
+    share_paid = count_regencies(contributes) / np.maximum(member_count, 1)
     yield_ = np.clip(
         1.0 - c.drought_yield_loss * shocks.drought[..., None] - c.flood_yield_loss * shocks.flood,
         0.0,
@@ -564,7 +636,7 @@ def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tup
     )
     performance = share_paid[..., None] * yield_
 
-    betrayed = member[..., :, None] & defects[..., None, :]
+    betrayed = pairwise(member, defects, np.logical_and)
     trust = state.trust * (1.0 - p.trust.defection_loss * betrayed)
     funding = np.where(
         active & p.institutions.has_body,
@@ -584,7 +656,7 @@ def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tup
 
 def face_barriers(state: State, p: Params) -> State:
     """Add this month's shortfalls of every regency not yet cooperating to its barrier totals."""
-    return replace(state, barriers=state.barriers + shortfalls(attribute_values(state), state.stage, p))
+    return replace(state, barriers=state.barriers + shortfalls(state, p))
 
 
 def evaluate(state: State, p: Params) -> State:
@@ -592,30 +664,45 @@ def evaluate(state: State, p: Params) -> State:
 
     Small wins raise interest, willingness, need-awareness and trust; shortfalls lower them, and
     a member that falls short too often, or defected too often, leaves (back to `none`).
+    Only the replications with a member in evaluation are touched (few, in any month).
     """
     m = p.monitoring
-    evaluating = state.stage == MONITORING
-    months = np.maximum(state.year_months, 1)
-    performance = state.year_performance / months
-    signal = np.where(evaluating, m.feedback * p.cooperation.benefit * (performance - m.expected), 0.0)
-    both = evaluating[..., :, None] & evaluating[..., None, :] & ~np.eye(p.n, dtype=bool)
-    trust = np.where(both, feedback(state.trust, signal[..., :, None]), state.trust)
+    runs = state.stage.reshape(-1, p.n)  # leading axes as one axis of runs
+    rows = np.flatnonzero((runs == MONITORING).any(axis=-1))
+    if rows.size == 0:
+        return state
 
-    shortfall = performance < m.shortfall_below
-    streak = np.where(evaluating, np.where(shortfall, state.shortfalls + 1, 0), state.shortfalls)
-    leaves = evaluating & ((streak >= m.max_shortfalls) | (state.year_defections / months > m.max_defection_share))
-    stage = np.where(evaluating, np.where(leaves, int(Stage.NONE), IMPLEMENTATION), state.stage)
+    def take(values: np.ndarray) -> np.ndarray:
+        return values.reshape((runs.shape[0],) + values.shape[state.stage.ndim - 1 :])[rows]
+
+    def put(values: np.ndarray, taken: np.ndarray) -> np.ndarray:
+        result = values.reshape((runs.shape[0],) + values.shape[state.stage.ndim - 1 :]).copy()
+        result[rows] = taken
+        return result.reshape(values.shape)
+
+    evaluating = take(state.stage) == MONITORING
+    months = np.maximum(take(state.year_months), 1)
+    performance = take(state.year_performance) / months
+    signal = m.feedback * p.cooperation.benefit * (performance - m.expected) * evaluating  # 0: unchanged
+    towards_partners = pairwise(signal, evaluating, np.multiply)
+    towards_partners *= 1.0 - np.eye(p.n)  # a regency's trust in itself stays 0
+
+    shortfalls = take(state.shortfalls)
+    streak = np.where(evaluating, np.where(performance < m.shortfall_below, shortfalls + 1, 0), shortfalls)
+    defected = take(state.year_defections) / months > m.max_defection_share
+    leaves = evaluating & ((streak >= m.max_shortfalls) | defected)
+    stage = np.where(evaluating, np.where(leaves, int(Stage.NONE), IMPLEMENTATION), take(state.stage))
     return replace(
         state,
-        interest=feedback(state.interest, signal),
-        willingness=feedback(state.willingness, signal),
-        need=feedback(state.need, signal),
-        trust=trust,
-        stage=stage.astype(np.int8),
-        shortfalls=np.where(leaves, 0, streak).astype(np.int32),
-        year_performance=np.where(evaluating, 0.0, state.year_performance),
-        year_months=np.where(evaluating, 0, state.year_months).astype(np.int32),
-        year_defections=np.where(evaluating, 0, state.year_defections).astype(np.int32),
+        interest=put(state.interest, feedback(take(state.interest), signal)),
+        willingness=put(state.willingness, feedback(take(state.willingness), signal)),
+        need=put(state.need, feedback(take(state.need), signal)),
+        trust=put(state.trust, feedback(take(state.trust), towards_partners)),
+        stage=put(state.stage, stage),
+        shortfalls=put(state.shortfalls, np.where(leaves, 0, streak)),
+        year_performance=put(state.year_performance, np.where(evaluating, 0.0, take(state.year_performance))),
+        year_months=put(state.year_months, np.where(evaluating, 0, take(state.year_months))),
+        year_defections=put(state.year_defections, np.where(evaluating, 0, take(state.year_defections))),
     )
 
 
@@ -628,15 +715,32 @@ def decide(state: State, p: Params, draws: MonthDraws, settled: np.ndarray) -> n
     `settled` marks regencies whose stage already changed this month.
     """
     stage = state.stage
-    probability = facing(gate_probabilities(gate_factors(attribute_values(state), p), p), stage)
-    partners = (stage[..., None, :] >= stage[..., :, None]).sum(axis=-1) - 1
+    partners = sum((stage[..., j, None] >= stage).astype(np.int32) for j in range(p.n)) - 1
     eligible = (
         (stage < IMPLEMENTATION)
         & ~settled
         & (state.months_in_stage >= p.gates.min_months[stage])
         & ((stage == int(Stage.NONE)) | (partners >= p.gates.min_members - 1))
     )
-    return (stage + (eligible & (draws.gate < probability))).astype(np.int8)
+    return (stage + passes_gate(state, p, draws.gate, eligible)).astype(np.int8)
+
+
+def passes_gate(state: State, p: Params, uniform: np.ndarray, trying: np.ndarray) -> np.ndarray:
+    """(..., n) the regencies in `trying` whose draw falls below the probability of the gate
+    they face. Only those factors are computed: most regencies in most runs are not trying."""
+    values, g = attribute_values(state), p.gates
+    flat = [np.broadcast_to(v, trying.shape).reshape(-1) for v in values]
+    passes = np.zeros(trying.size, dtype=bool)
+    for gate in range(len(GATES)):
+        where = np.flatnonzero(trying & (next_gate(state.stage) == gate))
+        if where.size == 0:
+            continue
+        probability = np.ones(where.size)
+        for pair in np.flatnonzero(g.gate_of_pair == gate):
+            threshold = np.broadcast_to(p.regencies.thresholds[pair], trying.shape).reshape(-1)[where]
+            probability *= gate_factor(flat[g.attribute_of_pair[pair]][where], threshold, g.steepness)
+        passes[where] = uniform.reshape(-1)[where] < probability
+    return passes.reshape(trying.shape)
 
 
 def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:

@@ -26,9 +26,8 @@ def month_draws(n: int, shape=(), **values) -> rules.MonthDraws:
 
 def test_gate_probability_is_the_product_of_its_logistic_factors(params):
     state = rules.initial_state(params)
-    values = rules.attribute_values(state)
-    factors = rules.gate_factors(values, params)
-    probabilities = rules.gate_probabilities(factors, params)
+    values = dict(zip(ATTRIBUTES, rules.attribute_values(state), strict=True))
+    probabilities = rules.gate_probabilities(state, params)
     g = params.gates
     for i in range(params.n):
         for gate in range(4):
@@ -38,42 +37,42 @@ def test_gate_probability_is_the_product_of_its_logistic_factors(params):
                     1
                     / (
                         1
-                        + np.exp(-g.steepness * (values[i, g.attribute_of_pair[p]] - params.regencies.thresholds[i, p]))
+                        + np.exp(
+                            -g.steepness
+                            * (values[ATTRIBUTES[g.attribute_of_pair[p]]][i] - params.regencies.thresholds[p, i])
+                        )
                     )
                     for p in pairs
                 ]
             )
-            assert probabilities[i, gate] == pytest.approx(expected, rel=1e-12)
+            assert probabilities[gate][i] == pytest.approx(expected, rel=1e-12)
 
 
 def test_rules_accept_any_leading_shape(params):
     """One run (n,), an ensemble (R, n), or a grid (A, B, n): the same numbers."""
-    single = rules.initial_state(params)
-    grid = rules.initial_state(params, (2, 3))
-    one = rules.gate_probabilities(rules.gate_factors(rules.attribute_values(single), params), params)
-    many = rules.gate_probabilities(rules.gate_factors(rules.attribute_values(grid), params), params)
-    assert many.shape == (2, 3, params.n, 4)
-    assert np.allclose(many, one)
+    one = rules.gate_probabilities(rules.initial_state(params), params)
+    many = rules.gate_probabilities(rules.initial_state(params, (2, 3)), params)
+    assert many[0].shape == (2, 3, params.n)
+    for gate in range(4):
+        assert np.allclose(many[gate], one[gate])
+    assert rules.shortfalls(rules.initial_state(params, (2, 3)), params).shape == (2, 3, params.n, len(ATTRIBUTES))
 
 
 def test_shortfalls_count_only_the_gates_ahead_and_stop_once_cooperating(params):
     state = rules.initial_state(params)
-    values = rules.attribute_values(state)
-    at_start = rules.shortfalls(values, state.stage, params)
-    planning_gate_attributes = {"knowledge", "need"}
-    later = rules.shortfalls(values, np.full(params.n, int(Stage.INITIATION), np.int8), params)
-    cooperating = rules.shortfalls(values, np.full(params.n, int(Stage.IMPLEMENTATION), np.int8), params)
-    knowledge = ATTRIBUTES.index("knowledge")
-    assert np.all(at_start[:, knowledge] > 0)  # everyone starts below the planning threshold
-    for attribute in planning_gate_attributes:
+    at_start = rules.shortfalls(state, params)
+    later = rules.shortfalls(replace(state, stage=np.full(params.n, int(Stage.INITIATION), np.int8)), params)
+    cooperating = rules.shortfalls(replace(state, stage=np.full(params.n, int(Stage.IMPLEMENTATION), np.int8)), params)
+    assert np.all(at_start[:, ATTRIBUTES.index("knowledge")] > 0)  # everyone starts below the planning threshold
+    for attribute in ("knowledge", "need"):  # the planning gate is behind them
         assert np.all(later[:, ATTRIBUTES.index(attribute)] == 0)
     assert np.all(cooperating == 0)
+    expected = max(params.regencies.thresholds[0, 1] - state.knowledge[1], 0)  # Belu, planning, knowledge
+    assert at_start[1, ATTRIBUTES.index("knowledge")] == pytest.approx(expected)
 
 
 def test_the_binding_barrier_is_the_smallest_factor_of_the_gate_faced(params):
-    state = rules.initial_state(params)
-    factors = rules.gate_factors(rules.attribute_values(state), params)
-    binding = rules.binding_attribute(factors, state.stage, params)
+    binding = rules.binding_attribute(rules.initial_state(params), params)
     assert [ATTRIBUTES[b] for b in binding] == ["knowledge", "knowledge", "knowledge"]  # "tidak tahu"
 
 
