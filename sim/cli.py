@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sim import console
 from sim.model import CooperationModel, run_replications
-from sim.outcomes import summarise
+from sim.outcomes import header, summarise
 from sim.scenario import DEFAULT_SCENARIO, builtin_names, load_scenario
 from sim.validation import InputError, Problem
 
@@ -68,20 +68,14 @@ def command_run(args: argparse.Namespace) -> int:
         problems += error.problems
     if problems:
         raise InputError(problems)
-    header = {
-        "scenario": scenario.name,
-        "setup": scenario.setup,
-        "engine": "mesa",
-        "seed": scenario.seed,
-        "months": scenario.months,
-    }
+    run = header(scenario.name, scenario.setup, "mesa", scenario.seed, scenario.months)
     if args.replications is None:
         model = CooperationModel(scenario).run()
-        result = {**header, **console.single_run(model)}
+        result = {**run, **console.single_run(model)}
         text = console.single_run_text
     else:
         outcomes = run_replications(scenario, args.replications, scenario.seed, progress=console.progress_bar)
-        result = {**header, **summarise(outcomes, scenario.regency_names)}
+        result = {**run, **summarise(outcomes, scenario.regency_names)}
         text = console.replications_text
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim import rules
 from sim.draws import DrawSource, HashedDraws
-from sim.outcomes import Outcomes, outcomes, summarise
+from sim.outcomes import Outcomes, header, outcomes, summarise
 from sim.scenario import Scenario
 
 CHUNK = 10_000  # replications per chunk: about a second of work, a few MB of state
@@ -70,14 +70,11 @@ class EnsembleResult:
 
     def summary(self) -> dict:
         """The keys of `kerjasama run --json` for these replications."""
-        header = {
-            "scenario": self.scenario.name,
-            "setup": self.scenario.setup,
-            "engine": "ensemble",
-            "seed": self.seed,
-            "months": self.months,
+        s = self.scenario
+        return {
+            **header(s.name, s.setup, "ensemble", self.seed, self.months),
+            **summarise(self.outcomes, s.regency_names),
         }
-        return {**header, **summarise(self.outcomes, self.scenario.regency_names)}
 
 
 def run_ensemble(

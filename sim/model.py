@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
 import mesa
+import numpy as np
 
 from sim import rules
 from sim.agents import CooperationBody, KeyActor, Regency
@@ -54,8 +55,8 @@ class CooperationModel(mesa.Model):
         self.params = scenario.params()
         self.draws = draws if draws is not None else HashedDraws(seed, replication, self.params.n)
         self.state = rules.initial_state(self.params)
-        self.shocks = rules.Shocks(False, self.state.drought_left > 0, self.state.stage < 0)
-        self.defections = self.state.stage < 0
+        self.shocks = rules.Shocks(False, np.bool_(False), np.zeros(self.params.n, bool))
+        self.defections = np.zeros(self.params.n, bool)
 
         self.regencies = Regency.create_agents(
             self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies

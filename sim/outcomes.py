@@ -73,6 +73,11 @@ def barrier_profiles(barriers: np.ndarray, names: tuple[str, ...]) -> dict[str, 
     return profiles
 
 
+def header(scenario_name: str, setup: str, engine: str, seed: int, months: int) -> dict:
+    """The first keys of every result: what was run, how."""
+    return {"scenario": scenario_name, "setup": setup, "engine": engine, "seed": seed, "months": months}
+
+
 def summarise(o: Outcomes, names: tuple[str, ...]) -> dict:
     """The summary keys of `kerjasama run --json` for R replications."""
     runs = len(o)

@@ -126,6 +126,7 @@ def build_params(scenario: Scenario) -> rules.Params:
         shocks=rules.ShockRules(
             election_first=shocks["election"]["first_month"],
             election_interval=shocks["election"]["interval"],
+            election_aftermath=shocks["election"]["aftermath"],
             drought_onset=rules.monthly(shocks["drought"]["yearly_probability"]),
             drought_duration=shocks["drought"]["duration"],
             fiscal_probability=rules.monthly(shocks["fiscal"]["yearly_probability"]),

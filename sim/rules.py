@@ -105,6 +105,7 @@ class MonitoringRules:
 class ShockRules:
     election_first: int  # month of the first simultaneous regional election (1-based)
     election_interval: int  # months between elections
+    election_aftermath: int  # months after an election in which a dissolution counts as caused by it
     drought_onset: float  # monthly probability that a drought starts
     drought_duration: int  # months a drought lasts
     fiscal_probability: float  # monthly probability of a fiscal cut, per regency
@@ -184,7 +185,7 @@ class State:
     interest: np.ndarray  # (..., n)
     trust: np.ndarray  # (..., n, n)
     stage: np.ndarray  # (..., n) int8, a Stage
-    months_in_stage: np.ndarray  # (..., n)
+    months_in_stage: np.ndarray  # (..., n) months completed in the current stage
     shock_need: np.ndarray  # (..., n) objective need added by droughts and floods, decaying
     drought_left: np.ndarray  # (...,) months of the current drought still to come
     meetings_held: np.ndarray  # (...,) meetings the key actor has held (round robin)
@@ -415,7 +416,7 @@ def cost_shares(funding: str, capacity: np.ndarray, provincial_share: float) -> 
     `by_capacity`: the able carry more (shares proportional to baseline capacity); `provincial`:
     the province carries `provincial_share` of everyone's costs.
     """
-    if funding == "by_capacity":
+    if funding == "by_capacity" and capacity.mean() > 0:  # with no capacity anywhere: equal shares
         return capacity / capacity.mean()
     if funding == "provincial":
         return np.full_like(capacity, 1.0 - provincial_share)
@@ -719,7 +720,7 @@ def decide(state: State, p: Params, draws: MonthDraws, settled: np.ndarray) -> n
     eligible = (
         (stage < IMPLEMENTATION)
         & ~settled
-        & (state.months_in_stage >= p.gates.min_months[stage])
+        & (state.months_in_stage + 1 >= p.gates.min_months[stage])  # this month counts
         & ((stage == int(Stage.NONE)) | (partners >= p.gates.min_members - 1))
     )
     return (stage + passes_gate(state, p, draws.gate, eligible)).astype(np.int8)
@@ -761,7 +762,7 @@ def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
     stage = np.where(due[..., None] & (stage == IMPLEMENTATION) & (before == IMPLEMENTATION), MONITORING, stage)
 
     since = months_since_election(month, p.shocks)
-    after_election = since is not None and since < 12
+    after_election = since is not None and since < p.shocks.election_aftermath
     changed = stage != before
     return replace(
         state,
@@ -775,4 +776,7 @@ def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
         dissolutions_after_election=(state.dissolutions_after_election + (dissolved & after_election)).astype(np.int32),
         funding=np.where(active & ~was_active, 1.0, state.funding),
         shortfalls=np.where(dissolved[..., None], 0, state.shortfalls).astype(np.int32),
+        year_performance=np.where(dissolved[..., None], 0.0, state.year_performance),
+        year_months=np.where(dissolved[..., None], 0, state.year_months).astype(np.int32),
+        year_defections=np.where(dissolved[..., None], 0, state.year_defections).astype(np.int32),
     )

@@ -39,6 +39,7 @@ from sim.validation import (
 )
 
 DEFAULT_SCENARIO = "timor_border"
+BUILTIN_PRESETS = "built-in presets.toml"
 CUSTOM_SETUP = "custom"  # scenario.setup = "custom": take [setup] as written, apply no preset
 STRATEGIES = ("forum", "weakest_first", "round_robin")
 BODIES = ("none", "regional_management", "joint_secretariat")
@@ -106,7 +107,7 @@ RULES = _required(
         "cooperation": _required({"max_defection": UNIT, "funding_memory": UNIT}),
         "monitoring": _required(
             {
-                "interval": Number(1, 120, integer=True),
+                "interval": Number(2, 120, integer=True),  # evaluation itself takes a month
                 "expected": UNIT,
                 "shortfall_below": UNIT,
                 "max_shortfalls": WHOLE,
@@ -187,7 +188,7 @@ SCENARIO = Table(
         "programmes": Named(PROGRAMME, min_items=1),
         "shocks": _required(
             {
-                "election": _required({"first_month": WHOLE, "interval": WHOLE}),
+                "election": _required({"first_month": WHOLE, "interval": WHOLE, "aftermath": WHOLE}),
                 "drought": _required({"yearly_probability": UNIT, "duration": Number(1, 600, integer=True)}),
                 "flood": _required(
                     {"yearly_probability": UNIT, "season": List(Number(1, 12, integer=True)), "exposure": Text()}
@@ -229,7 +230,7 @@ def _default_document() -> dict:
 
 
 def builtin_presets() -> dict[str, dict]:
-    return read_toml(builtin_file("presets"), "built-in presets")
+    return read_toml(builtin_file("presets"), BUILTIN_PRESETS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +291,7 @@ class Scenario:
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
         """The same scenario with values set by dotted path (after its preset), checked."""
         document = copy.deepcopy(self.document)
-        problems = apply_overrides(document, overrides, source, self.regency_names)
+        problems = apply_overrides(document, overrides, self.regency_names, source)
         if problems:
             raise InputError(problems)
         problems = _check_document(document, self.file)
@@ -333,27 +334,24 @@ def scenario_from_document(
     document = copy.deepcopy(document)
     if inherit:
         document = _inherit_defaults(document)
-    problems: list[Problem] = []
-    if months is not None:
-        problems += _cli_number("--months", months, Number(1, 1200, integer=True))
-        document.setdefault("scenario", {})["months"] = months
-    if seed is not None:
-        problems += _cli_number("--seed", seed, Number(0, 2**63 - 1, integer=True))
-        document.setdefault("scenario", {})["seed"] = seed
-    if problems:
-        raise InputError(problems)
+    command_line: list[Problem] = []
+    for option, key, value, node in (
+        ("--months", "months", months, Number(1, 1200, integer=True)),
+        ("--seed", "seed", seed, Number(0, 2**63 - 1, integer=True)),
+    ):
+        if value is not None:
+            ctx = Context("command line")
+            node.check(value, option, ctx)
+            command_line += ctx.problems
+            if not ctx.problems and isinstance(document.get("scenario"), dict):
+                document["scenario"][key] = value
     presets = builtin_presets()
     if isinstance(document.get("presets"), dict):
         presets = {**presets, **document["presets"]}
-    if setup is not None:
-        document.setdefault("scenario", {})["setup"] = setup
-    return _resolve(file, document, presets, sha256, setup_source="--setup" if setup is not None else None)
-
-
-def _cli_number(option: str, value: Any, node: Number) -> list[Problem]:
-    ctx = Context("command line")
-    node.check(value, option, ctx)
-    return ctx.problems
+    if setup is not None and isinstance(document.get("scenario"), dict):
+        document["scenario"]["setup"] = setup
+    source = "--setup" if setup is not None else None
+    return _resolve(file, document, presets, sha256, setup_source=source, problems=command_line)
 
 
 def _inherit_defaults(document: dict) -> dict:
@@ -364,12 +362,28 @@ def _inherit_defaults(document: dict) -> dict:
     defaults["key_actor"].pop("legitimacy", None)
     defaults["scenario"].pop("name", None)
     defaults["scenario"]["description"] = ""
-    return deep_merge(defaults, document)
+    merged = deep_merge(defaults, document)
+    # A gate's attributes and a programme's weights are sets: a file that gives one gives all of
+    # it, so that leaving an attribute out of a gate removes it rather than inheriting it.
+    for gate, table in _table(document, "rules", "gates").items():
+        if isinstance(table, dict):
+            merged["rules"]["gates"][gate] = copy.deepcopy(table)
+    for name, programme in _table(document, "programmes").items():
+        if isinstance(programme, dict) and "addresses" in programme:
+            merged["programmes"][name]["addresses"] = copy.deepcopy(programme["addresses"])
+    return merged
 
 
-def _resolve(file: str, base: dict, presets: dict[str, dict], sha256: str, setup_source: str | None) -> Scenario:
+def _resolve(
+    file: str,
+    base: dict,
+    presets: dict[str, dict],
+    sha256: str,
+    setup_source: str | None,
+    problems: list[Problem] | None = None,
+) -> Scenario:
     names = _names(base)
-    problems = _check_document(base, file) + _check_presets(presets, file, names)
+    problems = (problems or []) + _check_document(base, file) + _check_presets(presets, base, file, names)
     setup = base.get("scenario", {}).get("setup") if isinstance(base.get("scenario"), dict) else None
     if isinstance(setup, str) and setup != CUSTOM_SETUP and setup not in presets:
         allowed = sorted(presets) + [CUSTOM_SETUP]
@@ -380,7 +394,7 @@ def _resolve(file: str, base: dict, presets: dict[str, dict], sha256: str, setup
     document = copy.deepcopy(base)
     if setup != CUSTOM_SETUP:
         overrides = {k: v for k, v in flatten(presets[setup]).items() if k != "description"}
-        apply_overrides(document, overrides, f"presets.{setup}", names)
+        apply_overrides(document, overrides, names, *_preset_origin(setup, base, file))
         problems = _check_document(document, f"{file} with preset {setup!r}")
         if problems:
             raise InputError(problems)
@@ -476,72 +490,68 @@ def trust_between(trust: dict, a: str, b: str) -> float | None:
     return None
 
 
-def _check_presets(presets: dict[str, dict], file: str, names: tuple[str, ...]) -> list[Problem]:
+def _preset_origin(preset: str, base: dict, file: str) -> tuple[str, str]:
+    """(file, field prefix) to name in a preset's problems: the scenario's own, or the built-in."""
+    if preset in _table(base, "presets"):
+        return file, f"presets.{preset}."
+    return BUILTIN_PRESETS, f"{preset}."
+
+
+def _check_presets(presets: dict[str, dict], base: dict, file: str, names: tuple[str, ...]) -> list[Problem]:
     problems: list[Problem] = []
     for preset, table in presets.items():
+        where, prefix = _preset_origin(preset, base, file)
         if not isinstance(table, dict):
-            problems.append(Problem(file, f"presets.{preset}", table, "must be a table of overrides"))
+            problems.append(Problem(where, prefix.rstrip("."), table, "must be a table of overrides"))
             continue
         overrides = {k: v for k, v in flatten(table).items() if k != "description"}
-        problems += apply_overrides(
-            copy.deepcopy(_skeleton(names)), overrides, f"presets.{preset}", names, dry_run=True
-        )
+        problems += apply_overrides({}, overrides, names, where, prefix, dry_run=True)
     return problems
 
 
-def _skeleton(names: tuple[str, ...]) -> dict:
-    return {"regency": [{"name": n} for n in names]}
-
-
 def apply_overrides(
-    document: dict, overrides: dict[str, Any], source: str, names: tuple[str, ...], dry_run: bool = False
+    document: dict,
+    overrides: dict[str, Any],
+    names: tuple[str, ...],
+    file: str,
+    prefix: str = "",
+    dry_run: bool = False,
 ) -> list[Problem]:
     """Set values by dotted path ("key_actor.legitimacy.TTU", "regency.Belu.capacity",
-    "key_actor.legitimacy.*" for every regency). Returns the problems; sets only good values."""
+    "key_actor.legitimacy.*" for every regency). Returns the problems, each naming `file` and
+    the field as `prefix` + path; sets only good values."""
     problems: list[Problem] = []
     for path, value in overrides.items():
-        problem = _check_override(path, value, source, names)
+        problem = _check_override(path, value, names)
         if problem:
-            problems.append(problem)
+            problems.append(Problem(file, prefix + path, value, problem))
         elif not dry_run:
             _set(document, path.split("."), value)
     return problems
 
 
-def _check_override(path: str, value: Any, source: str, names: tuple[str, ...]) -> Problem | None:
+def _check_override(path: str, value: Any, names: tuple[str, ...]) -> str | None:
+    """What is wrong with setting `path` to `value`, or None."""
     keys = path.split(".")
     if keys[0] in ("presets", "scenario") and keys[-1] not in ("months", "programme", "start"):
-        return Problem(
-            source,
-            path,
-            value,
-            "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start",
-        )
+        return "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start"
     if keys[0] == "regency":
         if len(keys) != 3 or (keys[1] not in names and keys[1] != "*"):
-            return Problem(
-                source,
-                path,
-                value,
-                f"must be regency.<name>.<field> with a regency name ({', '.join(names)})"
-                + (suggest(keys[1], names) if len(keys) > 1 else ""),
-            )
+            hint = suggest(keys[1], names) if len(keys) > 1 else ""
+            return f"must be regency.<name>.<field> with a regency name ({', '.join(names)}){hint}"
         node = REGENCY.fields.get(keys[2])
         if node is None or keys[2] == "name":
-            return Problem(source, path, value, f"unknown regency field{suggest(keys[2], tuple(REGENCY.fields))}")
+            return f"unknown regency field{suggest(keys[2], tuple(REGENCY.fields))}"
     else:
         node = schema_at(SCENARIO, path)
         if node is None:
-            return Problem(source, path, value, "no such field in a scenario" + _path_hint(keys))
-        regency_keyed = _regency_keys(keys)
-        for key in regency_keyed:
+            return "no such field in a scenario" + _path_hint(keys)
+        for key in _regency_keys(keys):
             if key not in names and key != "*":
-                return Problem(
-                    source, path, value, f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}"
-                )
-    ctx = Context(source, names)
+                return f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}"
+    ctx = Context("", names)
     node.check(value, path, ctx)
-    return ctx.problems[0] if ctx.problems else None
+    return ctx.problems[0].allowed if ctx.problems else None
 
 
 def _regency_keys(keys: list[str]) -> list[str]:

@@ -99,18 +99,20 @@ class Number:
     integer: bool = False
     low_open: bool = False  # the low bound itself is not allowed
 
+    def _show(self, bound: float) -> str:
+        return str(int(bound)) if self.integer else f"{bound:g}"
+
     def allowed(self) -> str:
         kind = "a whole number" if self.integer else "a number"
-        low = "" if self.low == -math.inf else (f"above {self.low:g}" if self.low_open else f"{self.low:g}")
-        if self.high == math.inf:
-            if not low:
-                return f"must be {kind}"
-            return f"must be {kind} {low}" if self.low_open else f"must be {kind} of at least {low}"
-        if not low:
-            return f"must be {kind} of at most {self.high:g}"
+        low = "" if self.low == -math.inf else self._show(self.low)
+        high = self._show(self.high) if self.high != math.inf else ""
         if self.low_open:
-            return f"must be {kind} {low} and at most {self.high:g}"
-        return f"must be {kind} between {low} and {self.high:g}"
+            return f"must be {kind} above {low}" + (f" and at most {high}" if high else "")
+        if low and high:
+            return f"must be {kind} between {low} and {high}"
+        if low:
+            return f"must be {kind} of at least {low}"
+        return f"must be {kind} of at most {high}" if high else f"must be {kind}"
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -148,7 +150,6 @@ class Flag:
 class List:
     item: Any
     length: int | None = None
-    min_length: int = 0
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         if not isinstance(value, list):
@@ -157,8 +158,6 @@ class List:
         if self.length is not None and len(value) != self.length:
             ctx.report(path, value, f"must be a list of {self.length} items")
             return
-        if len(value) < self.min_length:
-            ctx.report(path, value, f"must be a list of at least {self.min_length} items")
         for i, item in enumerate(value):
             self.item.check(item, f"{path}[{i}]", ctx)
 
@@ -211,7 +210,10 @@ class Table:
         for key in self.required:
             if key not in value:
                 node = self.fields[key]
-                ctx.report(_join(path, key), MISSING, _describe(node))
+                if isinstance(node, Records):
+                    ctx.report(_join(path, key), MISSING, f"at least {node.min_items} [[{key}]] tables are needed")
+                else:
+                    ctx.report(_join(path, key), MISSING, _describe(node))
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,6 @@ class PerRegency:
 
     item: Any
     complete: bool = True  # every regency must get a value
-    exclude_self: str | None = None  # for trust rows: the regency the row belongs to
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         if not isinstance(value, dict):
@@ -245,9 +246,7 @@ class PerRegency:
             return
         for key, item in value.items():
             where = _join(path, key)
-            if key == self.exclude_self:
-                ctx.report(where, item, "a regency's trust in itself is not a parameter; name the other regencies")
-            elif key != "*" and key not in ctx.regencies:
+            if key != "*" and key not in ctx.regencies:
                 ctx.report(
                     where, item, f"unknown regency{suggest(key, ctx.regencies)}; regencies: {', '.join(ctx.regencies)}"
                 )
@@ -255,7 +254,7 @@ class PerRegency:
                 self.item.check(item, where, ctx)
         if self.complete and "*" not in value:
             for name in ctx.regencies:
-                if name != self.exclude_self and name not in value:
+                if name not in value:
                     ctx.report(
                         _join(path, name),
                         MISSING,
@@ -339,17 +338,6 @@ def deep_merge(base: dict, top: dict) -> dict:
         else:
             merged[key] = value
     return merged
-
-
-def set_path(document: dict, path: str, value: Any) -> None:
-    """Set a dotted path in a nested dict, creating tables on the way."""
-    keys = path.split(".")
-    node = document
-    for key in keys[:-1]:
-        node = node.setdefault(key, {})
-        if not isinstance(node, dict):
-            raise KeyError(path)
-    node[keys[-1]] = value
 
 
 def schema_at(schema: Any, path: str) -> Any | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 
-from sim import rules
+from sim import draws, rules
 from sim.agents import Regency
 from sim.model import CooperationModel
 from sim.stages import Stage
@@ -122,3 +122,32 @@ def test_regency_agents_name_their_barriers_and_attributes(default):
         assert abs(sum(profile.values()) - 1) < 1e-9
         assert regency.binding_barrier in profile
         assert set(regency.trust) == set(model.spec.regency_names) - {regency.name}
+
+
+def test_each_stage_lasts_exactly_its_minimum_months_when_nothing_stands_in_the_way(default):
+    """All attributes at 1, every gate draw passes: planning, initiation and organising last
+    exactly their minimum months (3, 3 and 12 by default)."""
+    ideal = default.with_setup("key_actor").with_overrides(
+        {
+            "regency.*.knowledge": 1.0,
+            "regency.*.need": 1.0,
+            "regency.*.willingness": 1.0,
+            "regency.*.capacity": 1.0,
+            "regency.*.interest": 1.0,
+            "trust.*.*": 1.0,
+        }
+    )
+    n, months = ideal.params().n, 30
+    block = np.full((months, draws.width(n)), 0.99)  # no shocks, no defection
+    block[:, draws.regency_slots("gate", n)] = 0.0  # every gate passes when tried
+    model = CooperationModel(ideal.with_overrides({"scenario.months": months}), draws=draws.ArrayDraws(block, n)).run()
+    stages = model.datacollector.get_model_vars_dataframe()["stage"]
+    entered = {
+        stage: int(stages[stages == stage].index[0])
+        for stage in ("planning", "initiation", "organising", "implementation")
+    }
+    minimum = ideal.document["rules"]["stages"]
+    assert entered["planning"] == 1
+    assert entered["initiation"] - entered["planning"] == minimum["planning"]
+    assert entered["organising"] - entered["initiation"] == minimum["initiation"]
+    assert entered["implementation"] - entered["organising"] == minimum["organising"]

@@ -98,7 +98,7 @@ def test_stages_take_their_minimum_months(params):
     state = replace(
         state,
         stage=np.full(3, int(Stage.PLANNING), np.int8),
-        months_in_stage=np.array([0, 2, 3], np.int32),
+        months_in_stage=np.array([0, 1, 2], np.int32),  # months completed; this month is the next
         willingness=np.ones(3),
         interest=np.ones(3),
         trust=np.ones((3, 3)) - np.eye(3),

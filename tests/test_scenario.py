@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 from sim.scenario import load_scenario, scenario_from_document
@@ -188,11 +189,12 @@ def test_a_scenario_may_define_its_own_preset_and_bad_presets_are_reported(tmp_p
     path.write_text(own.replace('setup = "key_actor"', 'setup = "bishop_weekly"'))
     assert load_scenario(path).params().institutions.meetings_per_month == 4.0
     bad = GOOD + '\n[presets.broken]\n"setup.bdy" = "none"\n"key_actor.legitimacy.Z" = 0.5\n"setup.body" = "federal"\n'
-    problems = "\n".join(problems_of(tmp_path, bad))
-    assert "presets.broken: setup.bdy" in problems and "no such field" in problems
-    assert "presets.broken: key_actor.legitimacy.Z = 0.5: unknown regency" in problems
+    problems = problems_of(tmp_path, bad)
+    file = str(tmp_path / "s.toml")
+    assert any(p.startswith(f"{file}: presets.broken.setup.bdy = 'none': no such field") for p in problems)
+    assert f"{file}: presets.broken.key_actor.legitimacy.Z = 0.5: unknown regency; regencies: A, B" in problems
     assert (
-        "presets.broken: setup.body = 'federal': must be one of none, regional_management, joint_secretariat"
+        f"{file}: presets.broken.setup.body = 'federal': must be one of none, regional_management, joint_secretariat"
         in problems
     )
 
@@ -206,3 +208,33 @@ def test_the_document_is_not_changed_by_loading(default):
     before = copy.deepcopy(default.base)
     default.with_setup("status_quo")
     assert default.base == before
+
+
+def test_command_line_problems_come_with_the_files_problems(tmp_path):
+    problems = problems_of(tmp_path, GOOD.replace("knowledge = 0.2", "knowledge = 9", 1), months=0, setup="rm_plsu")
+    assert problems[0] == "command line: --months = 0: must be a whole number between 1 and 1200"
+    assert any("regency[0].knowledge = 9" in p for p in problems)
+    assert any("--setup = 'rm_plsu'" in p for p in problems)
+
+
+def test_a_gate_or_a_programme_given_in_a_file_is_taken_whole(tmp_path):
+    text = GOOD + "\n[rules.gates.planning]\nknowledge = 0.6\n[programmes.maize_cattle.addresses]\nmarket = 1.0\n"
+    path = tmp_path / "whole.toml"
+    path.write_text(text)
+    document = load_scenario(path).document
+    assert document["rules"]["gates"]["planning"] == {"knowledge": 0.6}  # need is no longer asked for
+    assert document["programmes"]["maize_cattle"]["addresses"] == {"market": 1.0}
+    assert document["rules"]["gates"]["initiation"] == load_scenario().document["rules"]["gates"]["initiation"]
+
+
+def test_no_capacity_anywhere_falls_back_to_equal_cost_shares(tmp_path):
+    path = tmp_path / "poor.toml"
+    path.write_text(GOOD.replace("capacity = 0.5", "capacity = 0.0"))
+    thresholds = load_scenario(path, setup="rm_plus").params().regencies.thresholds
+    assert np.all(np.isfinite(thresholds))
+
+
+def test_no_regencies_and_whole_numbers_in_messages(tmp_path):
+    problems = problems_of(tmp_path, '[scenario]\nname = "x"\nseed = -1\n')
+    assert any(p.endswith("regency: missing; at least 2 [[regency]] tables are needed") for p in problems)
+    assert any("scenario.seed = -1: must be a whole number between 0 and 9223372036854775807" in p for p in problems)
