@@ -10,12 +10,14 @@ import traceback
 from collections.abc import Callable
 
 from sim import console
+from sim.ensemble import memory_needed, run_ensemble
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
-from sim.scenario import DEFAULT_SCENARIO, builtin_names, load_scenario
+from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from sim.validation import InputError, Problem
 
-MAX_MESA_REPLICATIONS = 1_000_000
+ENGINES = ("mesa", "ensemble")
+MAX_MESA_REPLICATIONS = 100_000  # about two hours at 13 runs a second: beyond, use the ensemble
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--replications", type=int, metavar="R", help="run R replications and report rates with 95%% intervals"
     )
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="mesa (one model at a time) or ensemble (all replications as arrays); "
+        "default: mesa for one run, ensemble for replications",
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.set_defaults(handler=command_run)
 
@@ -52,36 +60,68 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    engine = args.engine or ("mesa" if args.replications is None else "ensemble")
     problems = []
-    if args.replications is not None and not 1 <= args.replications <= MAX_MESA_REPLICATIONS:
-        problems.append(
-            Problem(
-                "command line",
-                "--replications",
-                args.replications,
-                f"must be a whole number from 1 to {MAX_MESA_REPLICATIONS:,}",
-            )
-        )
     try:
         scenario = load_scenario(args.scenario, setup=args.setup, months=args.months, seed=args.seed)
     except InputError as error:
         problems += error.problems
+        scenario = None
+    if args.replications is not None:
+        problems += replications_problems(args.replications, engine, scenario)
     if problems:
         raise InputError(problems)
-    run = header(scenario.name, scenario.setup, "mesa", scenario.seed, scenario.months)
-    if args.replications is None:
+    run = header(scenario.name, scenario.setup, engine, scenario.seed, scenario.months)
+    if args.replications is None and engine == "mesa":
         model = CooperationModel(scenario).run()
-        result = {**run, **console.single_run(model)}
-        text = console.single_run_text
-    else:
-        outcomes = run_replications(scenario, args.replications, scenario.seed, progress=console.progress_bar)
-        result = {**run, **summarise(outcomes, scenario.regency_names)}
-        text = console.replications_text
-    if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        print(text(result))
+        print_result({**run, **console.single_run(model)}, args.json, console.single_run_text)
+        return 0
+    replications = args.replications or 1
+    with console.progress_bar(replications) as bar:
+        if engine == "mesa":
+            outcomes = run_replications(scenario, replications, scenario.seed, progress=bar.update)
+        else:
+            outcomes = run_ensemble(scenario, replications, progress=bar.update).outcomes
+    print_result({**run, **summarise(outcomes, scenario.regency_names)}, args.json, console.replications_text)
     return 0
+
+
+def replications_problems(replications: int, engine: str, scenario: Scenario | None) -> list[Problem]:
+    """--replications must be positive, within what the engine can do, and fit in memory."""
+
+    def problem(allowed: str) -> list[Problem]:
+        return [Problem("command line", "--replications", replications, allowed)]
+
+    if replications < 1:
+        return problem("must be a whole number of at least 1")
+    if engine == "mesa" and replications > MAX_MESA_REPLICATIONS:
+        return problem(
+            f"the mesa engine runs at most {MAX_MESA_REPLICATIONS:,} (about 13 a second); use --engine ensemble"
+        )
+    if scenario is not None:
+        needed, available = memory_needed(scenario.params(), replications), memory_available()
+        if available is not None and needed > 0.8 * available:
+            return problem(
+                f"would need about {needed / 1e9:.1f} GB of memory for its results, and {available / 1e9:.1f} GB "
+                "are available; run fewer replications"
+            )
+    return []
+
+
+def memory_available() -> int | None:
+    """Bytes of memory available now (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> None:
+    print(json.dumps(result, indent=2, ensure_ascii=False) if as_json else text(result))
 
 
 def command_validate(args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 It calls the same rules (`sim/rules.py`) in the same order as the Mesa model's step, so given the
 same draws, replication r here and a Mesa run fed r's draws follow the same trajectory.
-Replications run in chunks, so memory stays bounded however many are asked for.
+Replications run in chunks, so memory stays bounded however many are asked for; replication r
+draws from (seed, r) alone, so the results do not depend on the chunks, and two setups run with
+one seed are paired (common random numbers).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import numpy as np
 
 from sim import rules
 from sim.draws import DrawSource, HashedDraws
-from sim.outcomes import Outcomes, header, outcomes, summarise
+from sim.outcomes import Outcomes, header, outcomes, summarise, wilson
 from sim.scenario import Scenario
+from sim.stages import REGENCY_ATTRIBUTES, Stage
 
 CHUNK = 10_000  # replications per chunk: about a second of work, a few MB of state
+WORKING_COPIES = 40  # arrays of a chunk's state alive at once within a month, at most (measured)
 
 
 def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
@@ -31,13 +35,11 @@ def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
     def spread(values: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(values, shape + values.shape))
 
-    regencies = {f.name: getattr(p.regencies, f.name) for f in fields(p.regencies)}
-    regencies = {
-        name: spread(v)
-        if name != "thresholds"
-        else np.ascontiguousarray(np.broadcast_to(v[:, None], (len(v),) + shape + v.shape[1:]))
-        for name, v in regencies.items()
-    }
+    regencies = {f.name: spread(getattr(p.regencies, f.name)) for f in fields(p.regencies) if f.name != "thresholds"}
+    thresholds = p.regencies.thresholds  # (P, n): pair first
+    regencies["thresholds"] = np.ascontiguousarray(
+        np.broadcast_to(thresholds[:, None], (len(thresholds),) + shape + thresholds.shape[1:])
+    )
     institutions = replace(
         p.institutions,
         legitimacy=spread(p.institutions.legitimacy),
@@ -46,10 +48,21 @@ def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
     return replace(p, regencies=rules.RegencyParams(**regencies), institutions=institutions)
 
 
-def simulate(p: rules.Params, draws: DrawSource, shape: tuple[int, ...], months: int) -> rules.State:
-    """Run `months` months for replications of leading shape `shape`; the final state."""
+def simulate(
+    p: rules.Params,
+    draws: DrawSource,
+    shape: tuple[int, ...],
+    months: int,
+    observe: Callable[[int, rules.State], None] | None = None,
+) -> rules.State:
+    """Run `months` months for replications of leading shape `shape`; the final state.
+
+    `observe(month, state)`, if given, sees the state at month 0 and after every month.
+    """
     p = spread_over(p, shape)
     state = rules.initial_state(p, shape)
+    if observe:
+        observe(0, state)
     for month in range(1, months + 1):
         month_draws = draws.month(month)
         state, shocks = rules.strike(state, p, month_draws, month)
@@ -58,15 +71,60 @@ def simulate(p: rules.Params, draws: DrawSource, shape: tuple[int, ...], months:
         state, _ = rules.cooperate(state, p, month_draws, shocks)
         state = rules.face_barriers(state, p)
         state = rules.advance(state, p, month_draws, month)
+        if observe:
+            observe(month, state)
     return state
+
+
+@dataclass
+class MonthlyMeans:
+    """Per-month means over replications, for plots; sums as chunks come in."""
+
+    attributes: np.ndarray  # (months + 1, n, len(REGENCY_ATTRIBUTES)) mean of each attribute
+    stages: np.ndarray  # (months + 1, len(Stage)) share of runs by the initiative's stage
+    in_force: np.ndarray  # (months + 1,) share of runs with cooperation in force
+    formed: np.ndarray  # (months + 1,) share of runs in which cooperation has formed by then
+    runs: int = 0
+
+    @classmethod
+    def empty(cls, months: int, n: int) -> MonthlyMeans:
+        return cls(
+            np.zeros((months + 1, n, len(REGENCY_ATTRIBUTES))),
+            np.zeros((months + 1, len(Stage))),
+            np.zeros(months + 1),
+            np.zeros(months + 1),
+        )
+
+    def observer(self, p: rules.Params) -> Callable[[int, rules.State], None]:
+        """A callback for `simulate` that adds each month's sums (divide with `finish`)."""
+
+        def observe(month: int, state: rules.State) -> None:
+            for k, attribute in enumerate(REGENCY_ATTRIBUTES):
+                self.attributes[month, :, k] += getattr(state, attribute).sum(axis=0)
+            stage = rules.initiative_stage(state.stage, p)
+            self.stages[month] += np.bincount(stage.astype(np.intp), minlength=len(Stage))
+            self.in_force[month] += rules.cooperation_active(state.stage, p).sum()
+            self.formed[month] += (state.formed_month >= 0).sum()
+
+        return observe
+
+    def finish(self, runs: int) -> MonthlyMeans:
+        for values in (self.attributes, self.stages, self.in_force, self.formed):
+            values /= runs
+        self.runs = runs
+        return self
 
 
 @dataclass(frozen=True)
 class EnsembleResult:
+    """R replications of a scenario: per-run outcomes, per-month means, and their summary."""
+
     scenario: Scenario
     seed: int
     months: int
+    first: int  # index of the first replication: replications first..first+R-1 of the seed
     outcomes: Outcomes
+    monthly: MonthlyMeans
 
     def summary(self) -> dict:
         """The keys of `kerjasama run --json` for these replications."""
@@ -77,6 +135,44 @@ class EnsembleResult:
         }
 
 
+def paired_difference(after: np.ndarray, before: np.ndarray) -> dict:
+    """Mean of after - before over paired runs, with a 95 % normal interval of the mean."""
+    difference = after.astype(float) - before.astype(float)
+    spread = difference.std(ddof=1) if len(difference) > 1 else 0.0
+    half = 1.959964 * spread / np.sqrt(len(difference))
+    mean = float(difference.mean())
+    return {"difference": mean, "ci": [mean - half, mean + half]}
+
+
+def compare(result: EnsembleResult, baseline: EnsembleResult) -> dict:
+    """How `result` differs from `baseline`, run by run: both must be the same replications of
+    the same seed (common random numbers), so the differences are paired."""
+    same = (result.seed, result.first, len(result.outcomes)) == (baseline.seed, baseline.first, len(baseline.outcomes))
+    if not same:
+        raise ValueError("a paired comparison needs the same seed and the same replications in both results")
+    o, b = result.outcomes, baseline.outcomes
+    return {
+        "setup": result.scenario.setup,
+        "baseline": baseline.scenario.setup,
+        "replications": len(o),
+        "formation": paired_difference(o.formed, b.formed),
+        "sustained": paired_difference(o.sustained, b.sustained),
+        "formation_rates": {"result": float(o.formed.mean()), "baseline": float(b.formed.mean())},
+        "formation_ci": {
+            "result": list(wilson(int(o.formed.sum()), len(o))),
+            "baseline": list(wilson(int(b.formed.sum()), len(b))),
+        },
+    }
+
+
+def memory_needed(p: rules.Params, replications: int, chunk: int = CHUNK) -> int:
+    """Bytes a run of `replications` needs: the outcomes it keeps, and a chunk's working state."""
+    one = rules.initial_state(p, (1,))
+    kept = sum(getattr(outcomes(one, p), f.name).nbytes for f in fields(Outcomes))
+    state = sum(getattr(one, f.name).nbytes for f in fields(rules.State))
+    return replications * kept + min(replications, chunk) * state * WORKING_COPIES
+
+
 def run_ensemble(
     scenario: Scenario,
     replications: int,
@@ -84,20 +180,28 @@ def run_ensemble(
     months: int | None = None,
     first: int = 0,
     progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> EnsembleResult:
-    """Replications first..first+R-1 of `seed` (default: the scenario's), in chunks.
+    """Replications first..first+R-1 of `seed` (default: the scenario's), in chunks of `chunk`.
 
     `progress`, if given, is called with the number of replications each chunk finished.
     """
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, not {replications}")
     seed = scenario.seed if seed is None else seed
     months = scenario.months if months is None else months
     p = scenario.params()
-    parts = []
-    for start in range(first, first + replications, CHUNK):
-        indices = np.arange(start, min(start + CHUNK, first + replications))
-        state = simulate(p, HashedDraws(seed, indices, p.n), indices.shape, months)
-        parts.append(outcomes(state, p))
+    monthly = MonthlyMeans.empty(months, p.n)
+    combined: dict[str, np.ndarray] = {}
+    for start in range(first, first + replications, chunk):
+        indices = np.arange(start, min(start + chunk, first + replications))
+        state = simulate(p, HashedDraws(seed, indices, p.n), indices.shape, months, monthly.observer(p))
+        part = outcomes(state, p)
+        for f in fields(Outcomes):
+            values = getattr(part, f.name)
+            if f.name not in combined:  # the first chunk tells each field's shape and type
+                combined[f.name] = np.empty((replications,) + values.shape[1:], values.dtype)
+            combined[f.name][start - first : start - first + len(indices)] = values
         if progress:
             progress(len(indices))
-    combined = Outcomes(*(np.concatenate([getattr(part, f) for part in parts]) for f in Outcomes.__dataclass_fields__))
-    return EnsembleResult(scenario, seed, months, combined)
+    return EnsembleResult(scenario, seed, months, first, Outcomes(**combined), monthly.finish(replications))

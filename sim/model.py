@@ -7,7 +7,6 @@ over thousands of replications at once; given the same draws both produce the sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 
 import mesa
 import numpy as np
@@ -162,13 +161,15 @@ def run_replications(
     scenario: Scenario,
     replications: int,
     seed: int,
-    progress: Callable[[int], AbstractContextManager] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Outcomes:
-    """Run replications 0..R-1 of `seed` one Mesa model at a time; their outcomes, stacked."""
+    """Run replications 0..R-1 of `seed` one Mesa model at a time; their outcomes, stacked.
+
+    `progress`, if given, is called with 1 after each run.
+    """
     states = []
-    with progress(replications) if progress else nullcontext() as bar:
-        for replication in range(replications):
-            states.append(CooperationModel(scenario, rng=seed, replication=replication).run().state)
-            if bar is not None:
-                bar.update(1)
+    for replication in range(replications):
+        states.append(CooperationModel(scenario, rng=seed, replication=replication).run().state)
+        if progress:
+            progress(1)
     return outcomes(stack(states), scenario.params())

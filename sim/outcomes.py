@@ -26,8 +26,8 @@ class Outcomes:
     months_cooperating: np.ndarray  # (R,)
     dissolutions: np.ndarray  # (R,)
     dissolutions_after_election: np.ndarray  # (R,)
-    barriers: np.ndarray  # (R, n, len(ATTRIBUTES)) accumulated shortfall
-    final: np.ndarray  # (R, n, len(REGENCY_ATTRIBUTES)) attributes at the end
+    barriers: np.ndarray  # (R, n, len(ATTRIBUTES)) accumulated shortfall (float32)
+    final: np.ndarray  # (R, n, len(REGENCY_ATTRIBUTES)) attributes at the end (float32)
 
     def __len__(self) -> int:
         return len(self.formed)
@@ -46,8 +46,8 @@ def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
         months_cooperating=state.months_cooperating,
         dissolutions=state.dissolutions,
         dissolutions_after_election=state.dissolutions_after_election,
-        barriers=state.barriers,
-        final=np.stack([getattr(state, a) for a in REGENCY_ATTRIBUTES], axis=-1),
+        barriers=state.barriers.astype(np.float32),  # reporting precision: a quarter of the memory
+        final=np.stack([getattr(state, a) for a in REGENCY_ATTRIBUTES], axis=-1).astype(np.float32),
     )
 
 
@@ -64,7 +64,7 @@ def wilson(successes: int, trials: int) -> tuple[float, float]:
 
 def barrier_profiles(barriers: np.ndarray, names: tuple[str, ...]) -> dict[str, dict[str, float]]:
     """Each regency's share of total shortfall per attribute, pooled over runs (all 0 if none)."""
-    totals = barriers.reshape(-1, *barriers.shape[-2:]).sum(axis=0)
+    totals = barriers.reshape(-1, *barriers.shape[-2:]).sum(axis=0, dtype=np.float64)
     profiles = {}
     for name, row in zip(names, totals, strict=True):
         total = row.sum()

@@ -1,0 +1,157 @@
+"""The ensemble engine: exactly the Mesa model's behaviour, chunk-independent, paired by seed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim import draws, rules
+from sim.cli import main
+from sim.ensemble import compare, run_ensemble, simulate
+from sim.model import CooperationModel, run_replications
+from sim.outcomes import wilson
+from tests.conftest import documents, scenario_of
+
+TRACKED = ("stage", "knowledge", "need", "willingness", "capacity", "interest", "trust")
+
+
+def ensemble_trajectory(scenario, block: np.ndarray) -> dict[str, list[np.ndarray]]:
+    p = scenario.params()
+    seen: dict[str, list[np.ndarray]] = {name: [] for name in (*TRACKED, "members")}
+
+    def observe(month: int, state: rules.State) -> None:
+        for name in TRACKED:
+            seen[name].append(getattr(state, name).copy())
+        seen["members"].append(rules.members(state.stage, p))
+
+    simulate(p, draws.ArrayDraws(block, p.n), block.shape[:1], scenario.months, observe)
+    return seen
+
+
+def mesa_trajectory(scenario, block: np.ndarray) -> dict[str, list[np.ndarray]]:
+    model = CooperationModel(scenario, draws=draws.ArrayDraws(block, scenario.params().n))
+    seen: dict[str, list[np.ndarray]] = {name: [] for name in (*TRACKED, "members")}
+    while True:
+        for name in TRACKED:
+            seen[name].append(getattr(model.state, name).copy())
+        seen["members"].append(np.array([r.cooperating for r in model.regencies]))
+        if not model.running:
+            return seen
+        model.step()
+
+
+@given(documents(months=48), st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.3]))
+def test_ensemble_and_mesa_follow_the_same_trajectory_from_the_same_draws(document, draw_seed, favour):
+    """Any preset, 2-6 regencies, shocks on or off: replication r of the ensemble and a Mesa run
+    fed r's draws agree month by month (stage, members, five attributes, trust) to 1e-12."""
+    scenario = scenario_of(document)
+    n, replications = scenario.params().n, 3
+    block = np.random.default_rng(draw_seed).random((replications, scenario.months, draws.width(n)))
+    block[..., draws.regency_slots("gate", n)] *= 1 - favour  # now and then, gates pass more often
+    together = ensemble_trajectory(scenario, block)
+    for r in range(replications):
+        alone = mesa_trajectory(scenario, block[r])
+        for name, months in together.items():
+            for month, values in enumerate(months):
+                np.testing.assert_allclose(
+                    values[r], alone[name][month], rtol=0, atol=1e-12, err_msg=f"{name}, month {month}, replication {r}"
+                )
+
+
+def test_hashed_draws_give_the_same_runs_in_both_engines(default):
+    for preset in ("key_actor", "rm_plus", "province_led"):
+        scenario = default.with_setup(preset)
+        a = run_ensemble(scenario, 25, seed=8).outcomes
+        b = run_replications(scenario, 25, seed=8)
+        assert np.array_equal(a.formed, b.formed) and np.array_equal(a.month_formed, b.month_formed)
+        assert np.array_equal(a.barriers, b.barriers) and np.array_equal(a.final, b.final)
+
+
+@pytest.mark.slow
+def test_the_engines_agree_statistically_with_independent_seeds(default):
+    scenario = default.with_setup("key_actor")
+    mesa = run_replications(scenario, 150, seed=101).formed
+    ensemble = run_ensemble(scenario, 4000, seed=202).outcomes.formed
+    low_m, high_m = wilson(mesa.sum(), len(mesa))
+    low_e, high_e = wilson(ensemble.sum(), len(ensemble))
+    assert low_m <= high_e and low_e <= high_m, (mesa.mean(), ensemble.mean())
+
+
+def test_results_do_not_depend_on_chunks_or_where_a_batch_starts(default):
+    whole = run_ensemble(default, 2500, seed=3, chunk=2500).outcomes
+    chunked = run_ensemble(default, 2500, seed=3, chunk=700).outcomes
+    later = run_ensemble(default, 500, seed=3, first=1000).outcomes
+    for name in ("formed", "month_formed", "members", "barriers", "final", "highest_stage"):
+        assert np.array_equal(getattr(whole, name), getattr(chunked, name))
+        assert np.array_equal(getattr(whole, name)[1000:1500], getattr(later, name))
+
+
+def test_setups_compared_with_one_seed_are_paired(default):
+    plus = run_ensemble(default.with_setup("rm_plus"), 2000, seed=4)
+    quo = run_ensemble(default.with_setup("status_quo"), 2000, seed=4)
+    paired = compare(plus, quo)
+    assert paired["replications"] == 2000 and paired["baseline"] == "status_quo"
+    low, high = paired["formation"]["ci"]
+    assert low <= paired["formation"]["difference"] <= high
+    assert paired["formation"]["difference"] == pytest.approx(plus.outcomes.formed.mean() - quo.outcomes.formed.mean())
+    with pytest.raises(ValueError, match="same seed"):
+        compare(plus, run_ensemble(default.with_setup("status_quo"), 2000, seed=5))
+
+
+def test_monthly_means_add_up(default):
+    result = run_ensemble(default.with_setup("key_actor"), 1500, seed=6, chunk=600)
+    monthly = result.monthly
+    assert monthly.attributes.shape == (result.months + 1, 3, 5)
+    assert np.allclose(monthly.stages.sum(axis=1), 1)
+    assert np.all(np.diff(monthly.formed) >= 0)
+    assert monthly.formed[-1] == pytest.approx(result.outcomes.formed.mean())
+    assert monthly.in_force[-1] == pytest.approx(result.outcomes.in_force.mean())
+    assert np.allclose(monthly.attributes[0, :, 0], default.params().regencies.knowledge)
+    assert np.allclose(monthly.attributes[-1], result.outcomes.final.mean(axis=0), atol=1e-5)
+
+
+def test_the_summary_has_the_keys_of_the_command(default):
+    summary = run_ensemble(default, 300, seed=2).summary()
+    assert summary["engine"] == "ensemble" and summary["replications"] == 300
+    assert {
+        "formation_rate",
+        "formation_ci",
+        "median_months_to_formation",
+        "sustained_rate",
+        "highest_stage",
+        "barriers",
+    } <= set(summary)
+
+
+def test_both_engines_give_the_same_summary_on_the_command_line(capsys):
+    results = []
+    for engine in ("mesa", "ensemble"):
+        assert main(["run", "--replications", "12", "--months", "60", "--engine", engine, "--json"]) == 0
+        results.append(json.loads(capsys.readouterr().out))
+    mesa, ensemble = results
+    assert mesa.pop("engine") == "mesa" and ensemble.pop("engine") == "ensemble"
+    assert mesa == ensemble
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--replications", "0"], "--replications = 0: must be a whole number of at least 1"),
+        (["--replications", "-3"], "--replications = -3"),
+        (["--replications", "200000", "--engine", "mesa"], "use --engine ensemble"),
+        (["--replications", "10000000000"], "GB of memory"),
+    ],
+)
+def test_bad_replications_are_refused_before_anything_runs(capsys, args, fragment):
+    assert main(["run", *args]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_an_engine_that_does_not_exist(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--engine", "spark"])
+    assert exit_.value.code == 2 and "invalid choice: 'spark'" in capsys.readouterr().err
