@@ -32,6 +32,12 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.formed)
 
+    @property
+    def profiles(self) -> np.ndarray:
+        """(R, n, len(ATTRIBUTES)) each run's barrier profile: shares of its shortfall (0 if none)."""
+        totals = self.barriers.sum(axis=-1, keepdims=True, dtype=np.float64)
+        return np.divide(self.barriers, totals, out=np.zeros(self.barriers.shape), where=totals > 0)
+
 
 def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
     """The outcomes of final states with leading shape (R,)."""

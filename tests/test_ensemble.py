@@ -15,6 +15,7 @@ from sim.ensemble import compare, run_ensemble, simulate
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import wilson
 from tests.conftest import documents, scenario_of
+from tests.test_cli import SUMMARY_KEYS
 
 TRACKED = ("stage", "knowledge", "need", "willingness", "capacity", "interest", "trust")
 
@@ -112,19 +113,16 @@ def test_monthly_means_add_up(default):
     assert monthly.in_force[-1] == pytest.approx(result.outcomes.in_force.mean())
     assert np.allclose(monthly.attributes[0, :, 0], default.params().regencies.knowledge)
     assert np.allclose(monthly.attributes[-1], result.outcomes.final.mean(axis=0), atol=1e-5)
+    profiles = result.outcomes.profiles
+    assert profiles.shape == (1500, 3, 6)
+    sums = profiles.sum(axis=-1)
+    assert np.all(np.isclose(sums, 1) | (sums == 0))
 
 
 def test_the_summary_has_the_keys_of_the_command(default):
     summary = run_ensemble(default, 300, seed=2).summary()
     assert summary["engine"] == "ensemble" and summary["replications"] == 300
-    assert {
-        "formation_rate",
-        "formation_ci",
-        "median_months_to_formation",
-        "sustained_rate",
-        "highest_stage",
-        "barriers",
-    } <= set(summary)
+    assert SUMMARY_KEYS <= set(summary)
 
 
 def test_both_engines_give_the_same_summary_on_the_command_line(capsys):
