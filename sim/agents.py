@@ -154,4 +154,4 @@ class CooperationBody(mesa.Agent):
 
     @property
     def funding(self) -> float:
-        return float(self.model.state.funding)
+        return self.model.state.funding.item()

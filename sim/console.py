@@ -29,7 +29,7 @@ def single_run(model: CooperationModel) -> dict:
         if stage != previous
     ]
     start = {r["name"]: {a: r[a] for a in REGENCY_ATTRIBUTES} for r in model.spec.regencies}
-    formed_month = int(model.state.formed_month)
+    formed_month = model.state.formed_month.item()
     return {
         **summary,
         "formed": formed_month >= 0,

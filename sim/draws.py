@@ -46,8 +46,8 @@ def width(n: int) -> int:
 class Block(NamedTuple):
     """A month's draws, all made: each slot's uniforms by name."""
 
-    drought: np.ndarray  # (...,)
-    meeting: np.ndarray  # (...,)
+    drought: np.ndarray  # (..., 1)
+    meeting: np.ndarray  # (..., 1)
     gate: np.ndarray  # (..., n)
     contribute: np.ndarray  # (..., n)
     flood: np.ndarray  # (..., n)
@@ -65,8 +65,8 @@ def split(block: np.ndarray, n: int) -> Block:
     shared = block[..., : len(SHARED_SLOTS)]
     regency = block[..., len(SHARED_SLOTS) :].reshape(block.shape[:-1] + (n, len(REGENCY_SLOTS)))
     return Block(
-        drought=shared[..., 0],
-        meeting=shared[..., 1],
+        drought=shared[..., 0:1],
+        meeting=shared[..., 1:2],
         gate=regency[..., 0],
         contribute=regency[..., 1],
         flood=regency[..., 2],
@@ -131,7 +131,7 @@ class HashedMonth:
         self.source, self.month = source, month
 
     def _shared(self, slot: str) -> np.ndarray:
-        return self.source.uniforms(self.month, [SHARED_SLOTS.index(slot)])[..., 0]
+        return self.source.uniforms(self.month, [SHARED_SLOTS.index(slot)])
 
     def _regency(self, slot: str) -> np.ndarray:
         return self.source.uniforms(self.month, regency_slots(slot, self.source.n))

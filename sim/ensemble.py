@@ -101,7 +101,7 @@ class MonthlyMeans:
         def observe(month: int, state: rules.State) -> None:
             for k, attribute in enumerate(REGENCY_ATTRIBUTES):
                 self.attributes[month, :, k] += getattr(state, attribute).sum(axis=0)
-            stage = rules.initiative_stage(state.stage, p)
+            stage = rules.initiative_stage(state.stage, p).ravel()
             self.stages[month] += np.bincount(stage.astype(np.intp), minlength=len(Stage))
             self.in_force[month] += rules.cooperation_active(state.stage, p).sum()
             self.formed[month] += (state.formed_month >= 0).sum()

@@ -54,7 +54,7 @@ class CooperationModel(mesa.Model):
         self.params = scenario.params()
         self.draws = draws if draws is not None else HashedDraws(seed, replication, self.params.n)
         self.state = rules.initial_state(self.params)
-        self.shocks = rules.Shocks(False, np.bool_(False), np.zeros(self.params.n, bool))
+        self.shocks = rules.Shocks(False, np.zeros(1, bool), np.zeros(self.params.n, bool))
         self.defections = np.zeros(self.params.n, bool)
 
         self.regencies = Regency.create_agents(
@@ -99,7 +99,7 @@ class CooperationModel(mesa.Model):
     @property
     def stage(self) -> Stage:
         """The initiative's stage: the furthest stage `min_members` regencies have reached."""
-        return Stage(int(rules.initiative_stage(self.state.stage, self.params)))
+        return Stage(rules.initiative_stage(self.state.stage, self.params).item())
 
     @property
     def stage_name(self) -> str:
@@ -119,7 +119,7 @@ class CooperationModel(mesa.Model):
 
     @property
     def drought(self) -> bool:
-        return bool(self.shocks.drought)
+        return bool(self.shocks.drought.item())
 
     @property
     def body_kind(self) -> str | None:
@@ -142,7 +142,7 @@ class CooperationModel(mesa.Model):
 
     def _found_or_dissolve_body(self) -> None:
         """A body exists exactly while cooperation is in force under a setup that has one."""
-        in_force = bool(rules.cooperation_active(self.state.stage, self.params))
+        in_force = bool(rules.cooperation_active(self.state.stage, self.params).item())
         if self.body and not in_force:
             self.body.remove()
             self.body = None

@@ -41,17 +41,17 @@ class Outcomes:
 
 def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
     """The outcomes of final states with leading shape (R,)."""
-    in_force = rules.cooperation_active(state.stage, p)
+    in_force = rules.cooperation_active(state.stage, p)[..., 0]
     return Outcomes(
-        formed=state.formed_month >= 0,
-        month_formed=state.formed_month,
-        sustained=in_force & (state.months_active > p.monitoring.interval),
+        formed=state.formed_month[..., 0] >= 0,
+        month_formed=state.formed_month[..., 0],
+        sustained=in_force & (state.months_active[..., 0] > p.monitoring.interval),
         in_force=in_force,
         members=rules.members(state.stage, p),
-        highest_stage=state.highest_stage,
-        months_cooperating=state.months_cooperating,
-        dissolutions=state.dissolutions,
-        dissolutions_after_election=state.dissolutions_after_election,
+        highest_stage=state.highest_stage[..., 0],
+        months_cooperating=state.months_cooperating[..., 0],
+        dissolutions=state.dissolutions[..., 0],
+        dissolutions_after_election=state.dissolutions_after_election[..., 0],
         barriers=state.barriers.astype(np.float32),  # reporting precision: a quarter of the memory
         final=np.stack([getattr(state, a) for a in REGENCY_ATTRIBUTES], axis=-1).astype(np.float32),
     )

@@ -176,7 +176,11 @@ class Params:
 
 @dataclass(frozen=True)
 class State:
-    """Everything that changes during a run; `...` is () for Mesa, (replications,) for the ensemble."""
+    """Everything that changes during a run; `...` is () for Mesa, (replications,) for the ensemble.
+
+    What belongs to a run rather than to a regency keeps a last axis of length 1, so that a
+    parameter that differs from run to run, shaped (..., 1), meets every array the same way.
+    """
 
     knowledge: np.ndarray  # (..., n)
     need: np.ndarray  # (..., n) perceived need
@@ -187,15 +191,15 @@ class State:
     stage: np.ndarray  # (..., n) int8, a Stage
     months_in_stage: np.ndarray  # (..., n) months completed in the current stage
     shock_need: np.ndarray  # (..., n) objective need added by droughts and floods, decaying
-    drought_left: np.ndarray  # (...,) months of the current drought still to come
-    meetings_held: np.ndarray  # (...,) meetings the key actor has held (round robin)
-    months_active: np.ndarray  # (...,) months since cooperation (re)formed; 0 = not in force
-    months_cooperating: np.ndarray  # (...,) months with cooperation in force, in all
-    formed_month: np.ndarray  # (...,) month cooperation first formed, -1 if never
-    highest_stage: np.ndarray  # (...,) the furthest stage the initiative has reached
-    dissolutions: np.ndarray  # (...,) times cooperation dissolved
-    dissolutions_after_election: np.ndarray  # (...,) of which within a year of an election
-    funding: np.ndarray  # (...,) the body's running share of contributions paid
+    drought_left: np.ndarray  # (..., 1) months of the current drought still to come
+    meetings_held: np.ndarray  # (..., 1) meetings the key actor has held (round robin)
+    months_active: np.ndarray  # (..., 1) months since cooperation (re)formed; 0 = not in force
+    months_cooperating: np.ndarray  # (..., 1) months with cooperation in force, in all
+    formed_month: np.ndarray  # (..., 1) month cooperation first formed, -1 if never
+    highest_stage: np.ndarray  # (..., 1) the furthest stage the initiative has reached
+    dissolutions: np.ndarray  # (..., 1) times cooperation dissolved
+    dissolutions_after_election: np.ndarray  # (..., 1) of which within a year of an election
+    funding: np.ndarray  # (..., 1) the body's running share of contributions paid
     year_performance: np.ndarray  # (..., n) performance summed since the last evaluation
     year_months: np.ndarray  # (..., n) months of membership since the last evaluation
     year_defections: np.ndarray  # (..., n) months defected since the last evaluation
@@ -223,15 +227,15 @@ def initial_state(p: Params, shape: tuple[int, ...] = ()) -> State:
         stage=zeros(n, dtype=np.int8),
         months_in_stage=zeros(n),
         shock_need=zeros(n, dtype=float),
-        drought_left=zeros(),
-        meetings_held=zeros(),
-        months_active=zeros(),
-        months_cooperating=zeros(),
-        formed_month=np.full(shape, -1, dtype=np.int32),
-        highest_stage=zeros(dtype=np.int8),
-        dissolutions=zeros(),
-        dissolutions_after_election=zeros(),
-        funding=np.ones(shape),
+        drought_left=zeros(1),
+        meetings_held=zeros(1),
+        months_active=zeros(1),
+        months_cooperating=zeros(1),
+        formed_month=np.full(shape + (1,), -1, dtype=np.int32),
+        highest_stage=zeros(1, dtype=np.int8),
+        dissolutions=zeros(1),
+        dissolutions_after_election=zeros(1),
+        funding=np.ones(shape + (1,)),
         year_performance=zeros(n, dtype=float),
         year_months=zeros(n),
         year_defections=zeros(n),
@@ -243,8 +247,8 @@ def initial_state(p: Params, shape: tuple[int, ...] = ()) -> State:
 class MonthDraws(Protocol):
     """The uniform draws one month consumes (layout in sim/draws.py)."""
 
-    drought: np.ndarray  # (...,)
-    meeting: np.ndarray  # (...,) the key actor's: does the fractional meeting take place
+    drought: np.ndarray  # (..., 1)
+    meeting: np.ndarray  # (..., 1) the key actor's: does the fractional meeting take place
     gate: np.ndarray  # (..., n) passes the gate it faces
     contribute: np.ndarray  # (..., n) contributes or defects
     flood: np.ndarray  # (..., n)
@@ -254,7 +258,7 @@ class MonthDraws(Protocol):
 
 class Shocks(NamedTuple):
     election: bool
-    drought: np.ndarray  # (...,) a drought this month
+    drought: np.ndarray  # (..., 1) a drought this month
     flood: np.ndarray  # (..., n) a flood in the regency this month
 
 
@@ -304,9 +308,9 @@ def pairwise(a: np.ndarray, b: np.ndarray, operation: np.ufunc) -> np.ndarray:
 
 
 def count_regencies(mask: np.ndarray) -> np.ndarray:
-    """(...,) how many regencies the (..., n) mask holds (a loop over the few regencies is far
+    """(..., 1) how many regencies the (..., n) mask holds (a loop over the few regencies is far
     faster in numpy than a reduction along a short last axis)."""
-    return sum(mask[..., i].astype(np.int32) for i in range(mask.shape[-1]))
+    return sum(mask[..., i : i + 1].astype(np.int32) for i in range(mask.shape[-1]))
 
 
 def mean_trust(trust: np.ndarray) -> np.ndarray:
@@ -443,18 +447,18 @@ def months_since_election(month: int, s: ShockRules) -> int | None:
 
 
 def cooperation_active(stage: np.ndarray, p: Params) -> np.ndarray:
-    """(...,) cooperation is in force: enough regencies are in implementation or M&E."""
+    """(..., 1) cooperation is in force: enough regencies are in implementation or M&E."""
     return count_regencies(stage >= IMPLEMENTATION) >= p.gates.min_members
 
 
 def initiative_stage(stage: np.ndarray, p: Params) -> np.ndarray:
-    """(...,) the stage of the initiative: the furthest stage `min_members` regencies have reached."""
-    return np.sort(stage, axis=-1)[..., -p.gates.min_members]
+    """(..., 1) the stage of the initiative: the furthest stage `min_members` regencies have reached."""
+    return np.sort(stage, axis=-1)[..., -p.gates.min_members, None]
 
 
 def members(stage: np.ndarray, p: Params) -> np.ndarray:
     """(..., n) the regencies taking part in cooperation in force."""
-    return cooperation_active(stage, p)[..., None] & (stage >= IMPLEMENTATION)
+    return cooperation_active(stage, p) & (stage >= IMPLEMENTATION)
 
 
 # --------------------------------------------------------------------------------------------
@@ -485,9 +489,7 @@ def strike(state: State, p: Params, draws: MonthDraws, month: int) -> tuple[Stat
     in_season = s.flood_season[(s.start_month + month - 1) % 12]
     flood = draws.flood < p.regencies.flood_probability if in_season else np.zeros(state.stage.shape, bool)
     fiscal_cut = draws.fiscal < s.fiscal_probability
-    shock_need = (
-        state.shock_need * (1.0 - p.need.shock_decay) + p.need.drought * onset[..., None] + p.need.flood * flood
-    )
+    shock_need = state.shock_need * (1.0 - p.need.shock_decay) + p.need.drought * onset + p.need.flood * flood
     state = replace(
         state,
         knowledge=knowledge,
@@ -500,8 +502,8 @@ def strike(state: State, p: Params, draws: MonthDraws, month: int) -> tuple[Stat
 
 
 def holds_meetings(p: Params) -> bool:
-    """Does the setup have a key actor who meets at all."""
-    return p.institutions.key_actor and p.institutions.meetings_per_month > 0
+    """Does the setup have a key actor who meets at all (in any run)."""
+    return bool(p.institutions.key_actor and np.any(p.institutions.meetings_per_month > 0))
 
 
 def no_meetings(state: State) -> Meetings:
@@ -520,10 +522,10 @@ def meeting_pairs(state: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     `round_robin` goes through every pair in turn; `weakest_first` brings the regencies least
     likely to pass their gates, one by one, together with the one most likely to (brokering).
     """
-    n, slots = p.n, np.arange(int(np.ceil(p.institutions.meetings_per_month)))
+    n, slots = p.n, np.arange(int(np.ceil(np.max(p.institutions.meetings_per_month))))
     if p.institutions.strategy == "round_robin":
         first, second = np.triu_indices(n, 1)
-        pair = (state.meetings_held[..., None] + slots) % len(first)
+        pair = (state.meetings_held + slots) % len(first)
         return first[pair], second[pair]
     probability = facing(gate_probabilities(state, p), state.stage)
     order = np.argsort(probability, axis=-1, kind="stable")
@@ -539,11 +541,11 @@ def convene(state: State, p: Params, draws: MonthDraws) -> tuple[State, Meetings
         return state, no_meetings(state)
     count = meeting_count(draws, inst.meetings_per_month)
     if inst.strategy == "forum":
-        attended = np.broadcast_to(count[..., None], state.knowledge.shape).astype(float)
-        together = count[..., None, None] * (1.0 - np.eye(p.n))
+        attended = np.broadcast_to(count, state.knowledge.shape).astype(float)
+        together = count[..., None] * (1.0 - np.eye(p.n))
     else:
         first, second = meeting_pairs(state, p)
-        held = (np.arange(first.shape[-1]) < count[..., None])[..., None]
+        held = (np.arange(first.shape[-1]) < count)[..., None]
         in_first = (np.arange(p.n) == first[..., None]) & held  # (..., K, n)
         in_second = (np.arange(p.n) == second[..., None]) & held
         attended = (in_first.sum(axis=-2) + in_second.sum(axis=-2)).astype(float)
@@ -631,11 +633,11 @@ def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tup
     active = member_count > 0
     share_paid = count_regencies(contributes) / np.maximum(member_count, 1)
     yield_ = np.clip(
-        1.0 - c.drought_yield_loss * shocks.drought[..., None] - c.flood_yield_loss * shocks.flood,
+        1.0 - c.drought_yield_loss * shocks.drought - c.flood_yield_loss * shocks.flood,
         0.0,
         1.0,
     )
-    performance = share_paid[..., None] * yield_
+    performance = share_paid * yield_
 
     betrayed = pairwise(member, defects, np.logical_and)
     trust = state.trust * (1.0 - p.trust.defection_loss * betrayed)
@@ -681,16 +683,22 @@ def evaluate(state: State, p: Params) -> State:
         result[rows] = taken
         return result.reshape(values.shape)
 
+    def run_parameter(value: float | np.ndarray) -> float | np.ndarray:
+        """A parameter that may differ from run to run, shaped (..., 1), for the rows taken."""
+        return value if np.ndim(value) == 0 else take(np.broadcast_to(value, state.stage.shape[:-1] + (1,)))
+
     evaluating = take(state.stage) == MONITORING
     months = np.maximum(take(state.year_months), 1)
     performance = take(state.year_performance) / months
-    signal = m.feedback * p.cooperation.benefit * (performance - m.expected) * evaluating  # 0: unchanged
+    strength = run_parameter(m.feedback) * run_parameter(p.cooperation.benefit)
+    signal = strength * (performance - run_parameter(m.expected)) * evaluating  # 0: unchanged
     towards_partners = pairwise(signal, evaluating, np.multiply)
     towards_partners *= 1.0 - np.eye(p.n)  # a regency's trust in itself stays 0
 
     shortfalls = take(state.shortfalls)
-    streak = np.where(evaluating, np.where(performance < m.shortfall_below, shortfalls + 1, 0), shortfalls)
-    defected = take(state.year_defections) / months > m.max_defection_share
+    shortfall = performance < run_parameter(m.shortfall_below)
+    streak = np.where(evaluating, np.where(shortfall, shortfalls + 1, 0), shortfalls)
+    defected = take(state.year_defections) / months > run_parameter(m.max_defection_share)
     leaves = evaluating & ((streak >= m.max_shortfalls) | defected)
     stage = np.where(evaluating, np.where(leaves, int(Stage.NONE), IMPLEMENTATION), take(state.stage))
     return replace(
@@ -730,17 +738,21 @@ def passes_gate(state: State, p: Params, uniform: np.ndarray, trying: np.ndarray
     """(..., n) the regencies in `trying` whose draw falls below the probability of the gate
     they face. Only those factors are computed: most regencies in most runs are not trying."""
     values, g = attribute_values(state), p.gates
-    flat = [np.broadcast_to(v, trying.shape).reshape(-1) for v in values]
     passes = np.zeros(trying.size, dtype=bool)
     for gate in range(len(GATES)):
         where = np.flatnonzero(trying & (next_gate(state.stage) == gate))
         if where.size == 0:
             continue
+
+        def at(value: float | np.ndarray) -> float | np.ndarray:
+            """The value for each regency trying this gate (scalars stay scalars)."""
+            return value if np.ndim(value) == 0 else np.broadcast_to(value, trying.shape).reshape(-1)[where]
+
         probability = np.ones(where.size)
         for pair in np.flatnonzero(g.gate_of_pair == gate):
-            threshold = np.broadcast_to(p.regencies.thresholds[pair], trying.shape).reshape(-1)[where]
-            probability *= gate_factor(flat[g.attribute_of_pair[pair]][where], threshold, g.steepness)
-        passes[where] = uniform.reshape(-1)[where] < probability
+            value = at(values[g.attribute_of_pair[pair]])
+            probability *= gate_factor(value, at(p.regencies.thresholds[pair]), at(g.steepness))
+        passes[where] = at(uniform) < probability
     return passes.reshape(trying.shape)
 
 
@@ -754,12 +766,12 @@ def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
     active = cooperation_active(stage, p)
     collapsed = active & p.institutions.has_body & (state.funding < p.institutions.min_funding) & was_active
     dissolved = (was_active & ~active) | collapsed
-    stage = np.where(dissolved[..., None] & (stage >= IMPLEMENTATION), int(Stage.PLANNING), stage)
+    stage = np.where(dissolved & (stage >= IMPLEMENTATION), int(Stage.PLANNING), stage)
     active = active & ~dissolved
 
     months_active = np.where(active, state.months_active + 1, 0)
     due = active & (months_active % p.monitoring.interval == 0)
-    stage = np.where(due[..., None] & (stage == IMPLEMENTATION) & (before == IMPLEMENTATION), MONITORING, stage)
+    stage = np.where(due & (stage == IMPLEMENTATION) & (before == IMPLEMENTATION), MONITORING, stage)
 
     since = months_since_election(month, p.shocks)
     after_election = since is not None and since < p.shocks.election_aftermath
@@ -775,8 +787,8 @@ def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
         dissolutions=(state.dissolutions + dissolved).astype(np.int32),
         dissolutions_after_election=(state.dissolutions_after_election + (dissolved & after_election)).astype(np.int32),
         funding=np.where(active & ~was_active, 1.0, state.funding),
-        shortfalls=np.where(dissolved[..., None], 0, state.shortfalls).astype(np.int32),
-        year_performance=np.where(dissolved[..., None], 0.0, state.year_performance),
-        year_months=np.where(dissolved[..., None], 0, state.year_months).astype(np.int32),
-        year_defections=np.where(dissolved[..., None], 0, state.year_defections).astype(np.int32),
+        shortfalls=np.where(dissolved, 0, state.shortfalls).astype(np.int32),
+        year_performance=np.where(dissolved, 0.0, state.year_performance),
+        year_months=np.where(dissolved, 0, state.year_months).astype(np.int32),
+        year_defections=np.where(dissolved, 0, state.year_defections).astype(np.int32),
     )

@@ -98,7 +98,7 @@ def test_a_body_is_founded_with_cooperation_and_goes_with_it(default):
             founded = model.month
             assert model.body.kind == "regional_management" and model.body.manager == "professional"
             assert set(model.body.members) == set(model.member_names) and len(model.member_names) >= 2
-    assert founded == int(model.state.formed_month)
+    assert founded == model.state.formed_month.item()
 
 
 def test_informal_cooperation_has_no_body(default):
@@ -112,7 +112,7 @@ def test_informal_cooperation_has_no_body(default):
 def test_no_key_actor_means_no_meetings_and_no_key_actor_agent(default):
     model = CooperationModel(default.with_setup("status_quo")).run()
     assert model.key_actor is None
-    assert int(model.state.meetings_held) == 0
+    assert model.state.meetings_held.item() == 0
 
 
 def test_regency_agents_name_their_barriers_and_attributes(default):
