@@ -743,17 +743,18 @@ def passes_gate(state: State, p: Params, uniform: np.ndarray, trying: np.ndarray
         where = np.flatnonzero(trying & (next_gate(state.stage) == gate))
         if where.size == 0:
             continue
-
-        def at(value: float | np.ndarray) -> float | np.ndarray:
-            """The value for each regency trying this gate (scalars stay scalars)."""
-            return value if np.ndim(value) == 0 else np.broadcast_to(value, trying.shape).reshape(-1)[where]
-
         probability = np.ones(where.size)
         for pair in np.flatnonzero(g.gate_of_pair == gate):
-            value = at(values[g.attribute_of_pair[pair]])
-            probability *= gate_factor(value, at(p.regencies.thresholds[pair]), at(g.steepness))
-        passes[where] = at(uniform) < probability
+            value = gather(values[g.attribute_of_pair[pair]], trying.shape, where)
+            threshold = gather(p.regencies.thresholds[pair], trying.shape, where)
+            probability *= gate_factor(value, threshold, gather(g.steepness, trying.shape, where))
+        passes[where] = gather(uniform, trying.shape, where) < probability
     return passes.reshape(trying.shape)
+
+
+def gather(value: float | np.ndarray, shape: tuple[int, ...], where: np.ndarray) -> float | np.ndarray:
+    """The entries of `value`, spread over `shape`, at the flat positions `where` (a scalar stays)."""
+    return value if np.ndim(value) == 0 else np.broadcast_to(value, shape).reshape(-1)[where]
 
 
 def advance(state: State, p: Params, draws: MonthDraws, month: int) -> State:
