@@ -29,23 +29,80 @@ def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
 
     Numpy combines a (replications, n) array with a (n,) parameter along the short regency axis,
     element by element, which is several times slower than combining two arrays of one shape.
-    The values do not change, so neither do the results.
+    The values do not change, so neither do the results. Arrays already per run stay as they are.
     """
 
-    def spread(values: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(values, shape + values.shape))
+    def spread(values: np.ndarray, rank: int = 1) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(values, shape + values.shape[values.ndim - rank :]))
 
-    regencies = {f.name: spread(getattr(p.regencies, f.name)) for f in fields(p.regencies) if f.name != "thresholds"}
-    thresholds = p.regencies.thresholds  # (P, n): pair first
+    r = p.regencies
+    regencies = {f.name: spread(getattr(r, f.name)) for f in fields(r) if f.name not in ("trust", "thresholds")}
+    regencies["trust"] = spread(r.trust, rank=2)
+    thresholds = r.thresholds  # pair first: (P, n), or (P, *shape, n) when already per run
+    if thresholds.ndim == 2:
+        thresholds = thresholds.reshape(thresholds.shape[:1] + (1,) * len(shape) + thresholds.shape[1:])
     regencies["thresholds"] = np.ascontiguousarray(
-        np.broadcast_to(thresholds[:, None], (len(thresholds),) + shape + thresholds.shape[1:])
+        np.broadcast_to(thresholds, thresholds.shape[:1] + shape + thresholds.shape[-1:])
     )
     institutions = replace(
         p.institutions,
         legitimacy=spread(p.institutions.legitimacy),
-        meeting_retention={effect: spread(v) for effect, v in p.institutions.meeting_retention.items()},
+        meeting_retention={
+            effect: spread(values, rank=2 if effect == "trust" else 1)
+            for effect, values in p.institutions.meeting_retention.items()
+        },
     )
     return replace(p, regencies=rules.RegencyParams(**regencies), institutions=institutions)
+
+
+def structure(p: rules.Params) -> tuple:
+    """What must be the same for parameter sets to run side by side: everything but the floats
+    (switches, strategies, stage durations, election months...)."""
+    found: list = []
+
+    def walk(value: object) -> None:
+        if hasattr(value, "__dataclass_fields__"):
+            for f in fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, dict):
+            for key in sorted(value):
+                walk(value[key])
+        elif isinstance(value, np.ndarray):
+            found.append((value.shape, value.tobytes()) if value.dtype.kind != "f" else value.shape)
+        elif not isinstance(value, float):
+            found.append(value)
+
+    walk(p)
+    return tuple(found)
+
+
+def stack(points: list[rules.Params], repeats: int) -> rules.Params:
+    """One parameter set for several design points, each taking `repeats` runs in a row.
+
+    A float that differs between points becomes a per-run parameter — (R, 1) for a scalar,
+    (R, n) or (R, n, n) for a per-regency array, (P, R, n) for the gate thresholds — so the
+    rules run every point at once. Everything else must agree (see `structure`).
+    """
+    if len({structure(p) for p in points}) > 1:
+        raise ValueError("design points with different switches cannot run side by side")
+
+    def combine(values: list, name: str) -> object:
+        first = values[0]
+        if hasattr(first, "__dataclass_fields__"):
+            return replace(
+                first, **{f.name: combine([getattr(v, f.name) for v in values], f.name) for f in fields(first)}
+            )
+        if isinstance(first, dict):
+            return {key: combine([v[key] for v in values], key) for key in first}
+        if all(np.array_equal(v, first) for v in values[1:]):
+            return first
+        per_point = np.asarray(values, dtype=float)
+        if per_point.ndim == 1:
+            per_point = per_point[:, None]  # a scalar: (points, 1)
+        per_run = np.repeat(per_point, repeats, axis=0)
+        return np.ascontiguousarray(np.moveaxis(per_run, 0, 1)) if name == "thresholds" else per_run
+
+    return combine(points, "")
 
 
 def simulate(

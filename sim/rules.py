@@ -307,6 +307,11 @@ def pairwise(a: np.ndarray, b: np.ndarray, operation: np.ufunc) -> np.ndarray:
     return operation(a[..., rows], b[..., columns]).reshape(a.shape + (n,))
 
 
+def for_pairs(value: float | np.ndarray) -> float | np.ndarray:
+    """A parameter that may differ from run to run, (..., 1), shaped to meet (..., n, n) arrays."""
+    return value if np.ndim(value) == 0 else value[..., None]
+
+
 def count_regencies(mask: np.ndarray) -> np.ndarray:
     """(..., 1) how many regencies the (..., n) mask holds (a loop over the few regencies is far
     faster in numpy than a reduction along a short last axis)."""
@@ -608,7 +613,7 @@ def adapt_trust(trust: np.ndarray, p: Params, meetings: Meetings, member: np.nda
     contact = pairwise(member, member, np.logical_and)
     if holds_meetings(p):
         contact |= meetings.together > 0
-    trust = closes_gap(trust, p.regencies.trust, p.trust.decay * ~contact)  # no decay where in contact
+    trust = closes_gap(trust, p.regencies.trust, for_pairs(p.trust.decay) * ~contact)  # none where in contact
     if holds_meetings(p):
         gain = meeting_fraction(p.institutions.meeting_retention["trust"], meetings.together)
         trust = closes_gap(trust, 1.0, gain)
@@ -640,7 +645,7 @@ def cooperate(state: State, p: Params, draws: MonthDraws, shocks: Shocks) -> tup
     performance = share_paid * yield_
 
     betrayed = pairwise(member, defects, np.logical_and)
-    trust = state.trust * (1.0 - p.trust.defection_loss * betrayed)
+    trust = state.trust * (1.0 - for_pairs(p.trust.defection_loss) * betrayed)
     funding = np.where(
         active & p.institutions.has_body,
         closes_gap(state.funding, share_paid, p.institutions.funding_memory),
