@@ -8,13 +8,16 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from sim import console
+from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
+from sim.experiment import Interrupted, run_experiment
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
 from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
-from sim.validation import InputError, Problem
+from sim.validation import InputError, Problem, read_toml
 
 ENGINES = ("mesa", "ensemble")
 MAX_MESA_REPLICATIONS = 100_000  # about two hours at 13 runs a second: beyond, use the ensemble
@@ -53,7 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.set_defaults(handler=command_run)
 
-    validate = commands.add_parser("validate", help="check scenario files and report every problem")
+    experiment = commands.add_parser(
+        "experiment", help="run an experiment file into a results folder (default: compare_setups, the main job)"
+    )
+    experiment.add_argument(
+        "file",
+        nargs="?",
+        metavar="EXPERIMENT",
+        help=f"an experiment file, or a built-in name ({', '.join(builtin_experiments())}); default compare_setups",
+    )
+    experiment.add_argument("--out", metavar="DIR", help="the results folder (default: results/<experiment name>)")
+    experiment.add_argument(
+        "--workers", type=int, metavar="N", help="local worker processes (default: the number of cores)"
+    )
+    experiment.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    experiment.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    experiment.set_defaults(handler=command_experiment)
+
+    validate = commands.add_parser("validate", help="check scenario and experiment files and report every problem")
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(handler=command_validate)
     return parser
@@ -124,10 +144,49 @@ def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> No
     print(json.dumps(result, indent=2, ensure_ascii=False) if as_json else text(result))
 
 
+def command_experiment(args: argparse.Namespace) -> int:
+    problems = []
+    if args.workers is not None and args.workers < 1:
+        problems.append(Problem("command line", "--workers", args.workers, "must be a whole number of at least 1"))
+    if args.workers is not None and args.scheduler:
+        problems.append(
+            Problem(
+                "command line",
+                "--workers",
+                args.workers,
+                "a Dask cluster has its own workers: give --workers or --scheduler",
+            )
+        )
+    try:
+        experiment = load_experiment(args.file or "compare_setups")
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
+    out = Path(args.out) if args.out else Path("results") / experiment.name
+    try:
+        with console.progress_bar(0) as bar:
+            result = run_experiment(
+                experiment, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume, progress=bar
+            )
+    except Interrupted as stop:
+        command = " ".join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
+        print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
+        return 130
+    print(console.experiment_text(experiment, result))
+    return 0
+
+
 def command_validate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     for file in args.files:
         try:
+            if is_experiment(file):
+                experiment = load_experiment(file)
+                print(
+                    f"ok: {file} — experiment {experiment.name!r}, {experiment.kind}, {len(experiment.points)} points"
+                )
+                continue
             scenario = load_scenario(file)
             for preset in scenario.presets:
                 scenario.with_setup(preset, source=f"presets.{preset}")
@@ -141,6 +200,16 @@ def command_validate(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     return 0
+
+
+def is_experiment(file: str) -> bool:
+    """An experiment file has an [experiment] table (built-in experiments go by name)."""
+    if file in builtin_experiments():
+        return True
+    try:
+        return "experiment" in read_toml(file)
+    except InputError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:

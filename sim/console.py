@@ -7,6 +7,8 @@ import sys
 
 from tqdm import tqdm
 
+from sim.design import Experiment
+from sim.experiment import ExperimentResult
 from sim.model import CooperationModel
 from sim.outcomes import outcomes, stack, summarise
 from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
@@ -127,4 +129,50 @@ def replications_text(result: dict) -> str:
     lines += [f"  {name:<{width}}  {_profile(profile)}" for name, profile in result["barriers"].items()]
     legend = ", ".join(f"{BARRIER_WORDS[a]} = {a}" for a in ATTRIBUTES)
     lines += ["", f"({legend})"]
+    return "\n".join(lines)
+
+
+def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
+    """The table `kerjasama experiment` prints: one row per arm (or the leading design points)."""
+    summary, manifest = result.summary, result.manifest
+    runs = manifest.get("runs", {})
+    lines = [
+        f"Kerjasama — experiment {experiment.name}: {len(experiment.points)} {'arms' if experiment.kind == 'arms' else 'design points'}, "
+        f"seed {experiment.seed}, {experiment.months} months, {runs.get('done', 0):,} runs"
+        + (f" ({runs['failed']:,} failed)" if runs.get("failed") else ""),
+    ]
+    if result.reused:
+        lines.append(f"(already complete in {result.folder}: nothing was run again)")
+    elif manifest.get("runs_per_second_this_session"):
+        lines.append(
+            f"({manifest['seconds_this_session']:.1f} s, {manifest['runs_per_second_this_session']:,.0f} runs a second)"
+        )
+    lines.append("")
+    shown = summary if experiment.kind == "arms" else summary.sort_values("formation_rate", ascending=False).head(15)
+    names = experiment.scenario.regency_names
+    width = max(len(str(label)) for label in shown["label"])
+    barrier_width = max(len(f"top barrier ({', '.join(names)})"), 16 * len(names))
+    header_row = (
+        f"{'':<{width}}  {'formed (95 % CI)':<24}{'median months':>14}{'sustained':>11}   "
+        + f"top barrier ({', '.join(names)})".ljust(barrier_width)
+    )
+    has_difference = "difference_from_status_quo" in shown
+    if has_difference:
+        header_row += "  vs status quo (95 % CI)"
+    lines.append(header_row)
+    for row in shown.itertuples(index=False):
+        row = row._asdict()
+        formed = (
+            f"{100 * row['formation_rate']:5.1f} % ({100 * row['formation_low']:.1f}–{100 * row['formation_high']:.1f})"
+        )
+        median = row["median_months_to_formation"]
+        months = f"{median:.0f}" if median == median else "—"  # NaN: never formed
+        barriers = ", ".join(BARRIER_WORDS.get(row[f"top_barrier_{name}"], "—") for name in names)
+        line = f"{row['label']:<{width}}  {formed:<24}{months:>14}{100 * row['sustained_rate']:>9.1f} %   {barriers:<{barrier_width}}"
+        if has_difference:
+            line += f"  {100 * row['difference_from_status_quo']:+6.1f} pp ({100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f})"
+        lines.append(line)
+    if experiment.kind != "arms":
+        lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
+    lines += ["", f"Results in {result.folder}: runs.parquet, summary.csv, manifest.json, figures/formation.png"]
     return "\n".join(lines)

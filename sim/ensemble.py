@@ -76,8 +76,9 @@ def structure(p: rules.Params) -> tuple:
     return tuple(found)
 
 
-def stack(points: list[rules.Params], repeats: int) -> rules.Params:
-    """One parameter set for several design points, each taking `repeats` runs in a row.
+def stack(points: list[rules.Params], repeats: int | list[int]) -> rules.Params:
+    """One parameter set for several design points, each taking `repeats` runs in a row
+    (one number for all, or one per point).
 
     A float that differs between points becomes a per-run parameter — (R, 1) for a scalar,
     (R, n) or (R, n, n) for a per-regency array, (P, R, n) for the gate thresholds — so the

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy.special import ndtri
 from scipy.stats import binomtest
 
 from sim import rules
@@ -57,15 +58,52 @@ def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
     )
 
 
+def outcome_columns(o: Outcomes, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The outcomes as flat columns, one row per run: what runs.parquet holds."""
+    columns: dict[str, np.ndarray] = {
+        "formed": o.formed,
+        "month_formed": o.month_formed.astype(np.int16),  # -1: never formed
+        "sustained": o.sustained,
+        "in_force": o.in_force,
+        "highest_stage": o.highest_stage.astype(np.int8),  # a Stage: 0 none ... 5 monitoring
+        "months_cooperating": o.months_cooperating.astype(np.int16),
+        "dissolutions": o.dissolutions.astype(np.int16),
+        "dissolutions_after_election": o.dissolutions_after_election.astype(np.int16),
+    }
+    for i, name in enumerate(names):
+        columns[f"member_{name}"] = o.members[:, i]
+        columns.update({f"shortfall_{name}_{a}": o.barriers[:, i, k] for k, a in enumerate(ATTRIBUTES)})
+        columns.update({f"final_{name}_{a}": o.final[:, i, k] for k, a in enumerate(REGENCY_ATTRIBUTES)})
+    return columns
+
+
 def stack(states: list[rules.State]) -> rules.State:
     """Single-run states (leading shape ()) as one state with a replications axis."""
     return rules.State(**{f.name: np.stack([getattr(s, f.name) for s in states]) for f in fields(rules.State)})
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float]:
-    """95 % Wilson score interval of a proportion: sound at 0 and at 1."""
+    """95 % Wilson score interval of a proportion, by scipy: sound at 0 and at 1."""
     interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=0.95, method="wilson")
     return float(interval.low), float(interval.high)
+
+
+Z95 = float(ndtri(0.975))
+
+
+def wilson_intervals(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same 95 % Wilson intervals for many proportions at once (Newcombe 1998, as scipy
+    computes them in `binomtest(...).proportion_ci(method="wilson")`, which takes one at a time;
+    tests hold the two equal). NaN where there are no trials."""
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denominator = 2 * (n + Z95**2)
+        centre = (2 * n * p + Z95**2) / denominator
+        delta = Z95 / denominator * np.sqrt(4 * n * p * (1 - p) + Z95**2)
+    low = np.where(k == 0, 0.0, centre - delta)
+    high = np.where(k == n, 1.0, centre + delta)
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 def barrier_profiles(barriers: np.ndarray, names: tuple[str, ...]) -> dict[str, dict[str, float]]:

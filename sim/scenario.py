@@ -522,7 +522,7 @@ def apply_overrides(
     the field as `prefix` + path; sets only good values."""
     problems: list[Problem] = []
     for path, value in overrides.items():
-        problem = _check_override(path, value, names)
+        problem = check_override(path, value, names)
         if problem:
             problems.append(Problem(file, prefix + path, value, problem))
         elif not dry_run:
@@ -530,7 +530,7 @@ def apply_overrides(
     return problems
 
 
-def _check_override(path: str, value: Any, names: tuple[str, ...]) -> str | None:
+def check_override(path: str, value: Any, names: tuple[str, ...]) -> str | None:
     """What is wrong with setting `path` to `value`, or None."""
     keys = path.split(".")
     if keys[0] in ("presets", "scenario") and keys[-1] not in ("months", "programme", "start"):

@@ -153,3 +153,14 @@ def test_an_engine_that_does_not_exist(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--engine", "spark"])
     assert exit_.value.code == 2 and "invalid choice: 'spark'" in capsys.readouterr().err
+
+
+def test_many_wilson_intervals_at_once_equal_scipys_one_at_a_time():
+    from sim.outcomes import wilson_intervals
+
+    trials = np.array([1, 5, 37, 100, 100, 100, 2400, 10_000])
+    successes = np.array([0, 5, 12, 0, 50, 100, 1100, 9_990])
+    low, high = wilson_intervals(successes, trials)
+    for k, n, lo, hi in zip(successes, trials, low, high, strict=True):
+        assert (lo, hi) == pytest.approx(wilson(int(k), int(n)), abs=1e-12)
+    assert np.isnan(wilson_intervals(np.array([0]), np.array([0]))[0][0])

@@ -1,0 +1,486 @@
+"""Experiment files: what to vary, how many replications, and the design points that follow.
+
+An experiment file (`experiments/*.toml`) names a scenario, a seed and a number of replications,
+and either `[[arm]]` tables (a name, a preset, overrides by dotted path) or a `[design]` over
+`[factors]`: a full `grid`, a Latin hypercube (`lhs`), Saltelli's scheme for Sobol indices
+(`sobol`, via SALib) or Morris trajectories (`morris`, via SALib). `load_experiment` checks the
+whole file, reports every problem, and returns an `Experiment` whose `points` say exactly what
+to run: a design is plain data, as in SALib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.scenario import (
+    CUSTOM_SETUP,
+    Scenario,
+    builtin_file,
+    builtin_names,
+    check_override,
+    load_scenario,
+)
+from sim.validation import (
+    WHOLE_FILE,
+    Anything,
+    Context,
+    Either,
+    Flag,
+    InputError,
+    List,
+    Named,
+    Number,
+    Problem,
+    Table,
+    Text,
+    check,
+    read_toml,
+    suggest,
+)
+
+KINDS = ("grid", "lhs", "sobol", "morris")
+OUTPUTS = ("formation_rate", "sustained_rate", "months_cooperating", "months_to_formation")
+ARM_KEYS = ("name", "preset", "description")
+CHECKED_POINTS = 50  # points of a sampled design built and checked when the file is loaded
+
+EXPERIMENT = Table(
+    {
+        "experiment": Table(
+            {
+                "name": Text(),
+                "description": Text(),
+                "scenario": Text(),
+                "seed": Number(0, 2**63 - 1, integer=True),
+                "replications": Either(
+                    (Number(1, 10**9, integer=True), Text(choices=("auto",))),
+                    'must be a whole number of at least 1, or "auto"',
+                ),
+                "target_half_width": Number(0, 0.5, low_open=True),
+                "batch": Number(1, 10**7, integer=True),
+                "max_replications": Number(1, 10**9, integer=True),
+                "months": Number(1, 1200, integer=True),
+                "outputs": List(Text(choices=OUTPUTS)),
+            },
+            required=("name", "scenario", "seed", "replications"),
+        ),
+        "arm": Anything(),  # checked arm by arm: its keys beyond name/preset are dotted paths
+        "design": Table(
+            {
+                "kind": Text(choices=KINDS),
+                "presets": List(Text()),
+                "points": Number(1, 10**7, integer=True),
+                "base_samples": Number(2, 2**20, integer=True),
+                "second_order": Flag(),
+                "trajectories": Number(2, 10**6, integer=True),
+                "levels": Number(2, 100, integer=True),
+            },
+            required=("kind",),
+        ),
+        "factors": Named(Anything()),
+    },
+    required=("experiment",),
+)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A dotted path that a design varies: over listed `values` (grid) or between bounds."""
+
+    path: str
+    values: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Point:
+    """One thing to run: a preset and overrides (an arm, or one point of a design)."""
+
+    id: int
+    label: str
+    preset: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    factors: dict[str, Any] = field(default_factory=dict)  # the factor values, by path
+
+
+@dataclass(frozen=True)
+class Auto:
+    """Replications added in batches until every point's 95 % interval is narrow enough."""
+
+    target_half_width: float
+    batch: int
+    max_replications: int
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    description: str
+    file: str
+    text: str
+    identity: str  # hash of the experiment file and its scenario file: what results belong to
+    scenario: Scenario  # as the file names it, before any preset
+    seed: int
+    months: int
+    replications: int | None  # None: "auto"
+    auto: Auto | None
+    kind: str  # arms | grid | lhs | sobol | morris
+    factors: tuple[Factor, ...]
+    presets: tuple[str, ...]
+    points: tuple[Point, ...]
+    outputs: tuple[str, ...]
+    design: dict  # the [design] table as written, for the manifest and the analysis
+
+    def problem(self) -> dict:
+        """The SALib problem of a sobol or morris design: factor names and bounds."""
+        return {
+            "num_vars": len(self.factors),
+            "names": [f.path for f in self.factors],
+            "bounds": [[f.low, f.high] for f in self.factors],
+        }
+
+    def point_scenario(self, point: Point) -> Scenario:
+        return self.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point.id}")
+
+
+def builtin_experiments() -> list[str]:
+    return builtin_names("experiments")
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment file (or a built-in one by name). Raises InputError."""
+    if str(path) in builtin_experiments():
+        file, shown = builtin_file(str(path), "experiments"), f"built-in experiment {path!r}"
+    else:
+        file, shown = Path(path), str(path)
+    document = read_toml(file, shown)
+    text = file.read_text(encoding="utf-8")
+    problems = check(EXPERIMENT, document, shown)
+    settings = document.get("experiment") if isinstance(document.get("experiment"), dict) else {}
+    scenario = None
+    if isinstance(settings.get("scenario"), str):
+        try:
+            scenario = _load_named_scenario(settings["scenario"], file, shown)
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return _build(document, file, shown, text, scenario)
+
+
+def _load_named_scenario(name: str, experiment_file: Path, shown: str) -> Scenario:
+    """The scenario an experiment names: a built-in name, or a path relative to the experiment."""
+    if name in builtin_names():
+        return load_scenario(name)
+    candidate = (experiment_file.parent / name) if not Path(name).is_absolute() else Path(name)
+    if not candidate.is_file():
+        allowed = (
+            f"no scenario file there ({candidate}) and no built-in scenario of that name ({', '.join(builtin_names())})"
+        )
+        raise InputError([Problem(shown, "experiment.scenario", name, allowed + suggest(name, builtin_names()))])
+    return load_scenario(candidate)
+
+
+def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario) -> Experiment:
+    settings = document["experiment"]
+    problems: list[Problem] = []
+    has_arms, has_design = "arm" in document, "design" in document
+    if has_arms == has_design:
+        problems.append(
+            Problem(
+                shown,
+                "",
+                WHOLE_FILE,
+                "an experiment needs either [[arm]] tables or a [design] (with [factors]), and not both",
+            )
+        )
+        raise InputError(problems)
+    kind = "arms" if has_arms else document["design"]["kind"]
+    replications = settings["replications"]
+    auto = None
+    if replications == "auto":
+        if kind in ("sobol", "morris"):
+            problems.append(
+                Problem(
+                    shown,
+                    "experiment.replications",
+                    "auto",
+                    f"a {kind} design needs the same whole number of replications at every point",
+                )
+            )
+        auto = Auto(
+            settings.get("target_half_width", 0.02),
+            settings.get("batch", 1000),
+            settings.get("max_replications", 100_000),
+        )
+    for key in ("target_half_width", "batch", "max_replications"):
+        if key in settings and replications != "auto":
+            problems.append(Problem(shown, f"experiment.{key}", settings[key], 'only used with replications = "auto"'))
+    presets = tuple(scenario.presets) + (CUSTOM_SETUP,)
+
+    def check_preset(where: str, name: Any) -> None:
+        if not isinstance(name, str) or name not in presets:
+            problems.append(
+                Problem(shown, where, name, f"must be one of {', '.join(presets)}{suggest(str(name), presets)}")
+            )
+
+    names = scenario.regency_names
+    factors: tuple[Factor, ...] = ()
+    if kind == "arms":
+        points = _arms(document["arm"], shown, names, scenario.setup, check_preset, problems)
+        chosen: tuple[str, ...] = tuple(dict.fromkeys(p.preset for p in points))
+    else:
+        design = document["design"]
+        chosen = tuple(design.get("presets", [scenario.setup]))
+        for i, preset in enumerate(chosen):
+            check_preset(f"design.presets[{i}]", preset)
+        factors = _factors(document.get("factors"), kind, shown, names, problems)
+        _check_design_settings(design, kind, shown, problems)
+        points = () if problems else _design_points(kind, design, factors, chosen, settings["seed"])
+    if problems:
+        raise InputError(problems)
+    experiment = Experiment(
+        name=settings["name"],
+        description=settings.get("description", ""),
+        file=shown,
+        text=text,
+        identity=hashlib.sha256(text.encode() + scenario.sha256.encode()).hexdigest(),
+        scenario=scenario,
+        seed=settings["seed"],
+        months=settings.get("months", scenario.months),
+        replications=None if replications == "auto" else replications,
+        auto=auto,
+        kind=kind,
+        factors=factors,
+        presets=chosen,
+        points=points,
+        outputs=tuple(settings.get("outputs", ["formation_rate"])),
+        design=dict(document.get("design", {})),
+    )
+    _check_points(experiment)
+    return experiment
+
+
+def _arms(
+    arms: Any, shown: str, names: tuple[str, ...], setup: str, check_preset, problems: list[Problem]
+) -> tuple[Point, ...]:
+    if not isinstance(arms, list) or not arms or not all(isinstance(a, dict) for a in arms):
+        problems.append(Problem(shown, "arm", arms, "must be one or more [[arm]] tables"))
+        return ()
+    points, seen = [], set()
+    for i, arm in enumerate(arms):
+        where = f"arm[{i}]"
+        name = arm.get("name")
+        if not isinstance(name, str) or not name:
+            problems.append(
+                Problem(shown, f"{where}.name", name if "name" in arm else WHOLE_FILE, "every arm needs a name (text)")
+            )
+            name = f"arm {i}"
+        elif name in seen:
+            problems.append(Problem(shown, f"{where}.name", name, "arm names must be different from each other"))
+        seen.add(name)
+        preset = arm.get("preset", setup)
+        check_preset(f"{where}.preset", preset)
+        overrides = {k: v for k, v in arm.items() if k not in ARM_KEYS}
+        for path, value in overrides.items():
+            wrong = check_override(path, value, names)
+            if wrong:
+                problems.append(Problem(shown, f"{where}.{path}", value, wrong))
+        points.append(Point(i, name, preset, overrides))
+    return tuple(points)
+
+
+def _factors(table: Any, kind: str, shown: str, names: tuple[str, ...], problems: list[Problem]) -> tuple[Factor, ...]:
+    if not isinstance(table, dict) or not table:
+        problems.append(
+            Problem(
+                shown,
+                "factors",
+                table if table is not None else WHOLE_FILE,
+                "a design needs a [factors] table: dotted path = { values = [...] } or { low = ..., high = ... }",
+            )
+        )
+        return ()
+    factors = []
+    for path, spec in table.items():
+        where = f'factors."{path}"'
+        if not isinstance(spec, dict):
+            problems.append(Problem(shown, where, spec, "must be { values = [...] } or { low = ..., high = ... }"))
+            continue
+        unknown = set(spec) - {"values", "low", "high", "integer"}
+        for key in unknown:
+            problems.append(
+                Problem(
+                    shown,
+                    f"{where}.{key}",
+                    spec[key],
+                    f"unknown key{suggest(key, ('values', 'low', 'high', 'integer'))}; allowed: values, low, high, integer",
+                )
+            )
+        if kind == "grid":
+            values = spec.get("values")
+            if not isinstance(values, list) or not values:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{where}.values",
+                        values if "values" in spec else WHOLE_FILE,
+                        "a grid needs a non-empty list of values for every factor",
+                    )
+                )
+                continue
+            for value in values:
+                wrong = check_override(path, value, names)
+                if wrong:
+                    problems.append(Problem(shown, where, value, wrong))
+            factors.append(Factor(path, values=tuple(values)))
+        else:
+            low, high = spec.get("low"), spec.get("high")
+            integer = spec.get("integer", False)
+            number = Number()
+            ok = True
+            for key, value in (("low", low), ("high", high)):
+                ctx = Context(shown)
+                number.check(value, f"{where}.{key}", ctx)
+                if key not in spec or ctx.problems:
+                    problems.append(
+                        Problem(
+                            shown,
+                            f"{where}.{key}",
+                            value if key in spec else WHOLE_FILE,
+                            f"a {kind} design needs numeric low and high bounds for every factor",
+                        )
+                    )
+                    ok = False
+                elif wrong := check_override(path, int(value) if integer else value, names):
+                    problems.append(Problem(shown, f"{where}.{key}", value, wrong))
+                    ok = False
+            if ok and not low < high:
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"low = {low}, high = {high}",
+                        "the bounds are reversed or equal: low must be below high",
+                    )
+                )
+                ok = False
+            if ok:
+                factors.append(Factor(path, low=float(low), high=float(high), integer=bool(integer)))
+    return tuple(factors)
+
+
+SETTINGS = {
+    "grid": {"kind", "presets"},
+    "lhs": {"kind", "presets", "points"},
+    "sobol": {"kind", "presets", "base_samples", "second_order"},
+    "morris": {"kind", "presets", "trajectories", "levels"},
+}
+NEEDED = {"lhs": "points", "sobol": "base_samples", "morris": "trajectories"}
+
+
+def _check_design_settings(design: dict, kind: str, shown: str, problems: list[Problem]) -> None:
+    needed = NEEDED.get(kind)
+    if needed and needed not in design:
+        problems.append(Problem(shown, f"design.{needed}", WHOLE_FILE, f"a {kind} design needs {needed}"))
+    for key in set(design) - SETTINGS[kind]:
+        problems.append(
+            Problem(
+                shown,
+                f"design.{key}",
+                design[key],
+                f"not used by a {kind} design (it uses: {', '.join(sorted(SETTINGS[kind]))})",
+            )
+        )
+    n = design.get("base_samples")
+    if kind == "sobol" and isinstance(n, int) and n & (n - 1):
+        problems.append(
+            Problem(
+                shown,
+                "design.base_samples",
+                n,
+                f"must be a power of 2 for Sobol sequences, e.g. {2 ** round(math.log2(n))}",
+            )
+        )
+
+
+def _design_points(
+    kind: str, design: dict, factors: tuple[Factor, ...], presets: tuple[str, ...], seed: int
+) -> tuple[Point, ...]:
+    """The design's points, crossed with its presets, in a fixed order."""
+    if kind == "grid":
+        rows = list(itertools.product(*(f.values for f in factors)))
+    else:
+        rows = _sample(kind, design, factors, seed).tolist()
+    points = []
+    for preset in presets:
+        for row in rows:
+            values = {f.path: (int(round(v)) if f.integer else v) for f, v in zip(factors, row, strict=True)}
+            label = (
+                f"{preset}: " + ", ".join(f"{short(path)}={value}" for path, value in values.items())
+                if kind == "grid"
+                else f"{preset} #{len(points)}"
+            )
+            points.append(Point(len(points), label, preset, values, values))
+    return tuple(points)
+
+
+def short(path: str) -> str:
+    """A factor's name in a label: "legitimacy" for key_actor.legitimacy.*, "Belu.capacity" for
+    regency.Belu.capacity, the last part of the path otherwise."""
+    parts = path.split(".")
+    if parts[-1] == "*":
+        return parts[-2]
+    if parts[0] in ("regency", "trust") or parts[:2] == ["key_actor", "legitimacy"]:
+        return ".".join(parts[-2:])
+    return parts[-1]
+
+
+def _sample(kind: str, design: dict, factors: tuple[Factor, ...], seed: int) -> np.ndarray:
+    """Factor values, one row per point: Latin hypercube (scipy), Saltelli or Morris (SALib)."""
+    low = np.array([f.low for f in factors])
+    high = np.array([f.high for f in factors])
+    design_seed = int(np.random.SeedSequence([seed, KINDS.index(kind)]).generate_state(1)[0])
+    if kind == "lhs":
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(factors), seed=design_seed).random(design["points"])
+        return low + unit * (high - low)
+    problem = {
+        "num_vars": len(factors),
+        "names": [f.path for f in factors],
+        "bounds": np.column_stack([low, high]).tolist(),
+    }
+    if kind == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(
+            problem, design["base_samples"], calc_second_order=design.get("second_order", True), seed=design_seed
+        )
+    from SALib.sample import morris
+
+    return morris.sample(problem, design["trajectories"], num_levels=design.get("levels", 4), seed=design_seed)
+
+
+def _check_points(experiment: Experiment) -> None:
+    """Build the scenario of every arm or grid point (the first points of a sampled design), so
+    that a combination the scenario cannot take is reported now, not in the middle of a run."""
+    points = experiment.points if experiment.kind in ("arms", "grid") else experiment.points[:CHECKED_POINTS]
+    problems: list[Problem] = []
+    for point in points:
+        try:
+            experiment.point_scenario(point)
+        except InputError as error:
+            problems += [
+                Problem(experiment.file, f"{point.label}: {p.field}", p.value, p.allowed) for p in error.problems
+            ]
+    if problems:
+        raise InputError(problems[:20])

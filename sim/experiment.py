@@ -1,0 +1,443 @@
+"""Running an experiment: chunks of runs, on any executor, written as they finish, resumable.
+
+The plan is a pure function of the experiment (and, with `replications = "auto"`, of the results
+already on disk): the same chunks with the same ids whatever the executor or the number of
+workers. Each chunk runs its cells — (point, first replication, count) — with the ensemble,
+design points side by side where their switches agree; replication r of a point draws from
+(seed, r), so every point sees the same draws (common random numbers) and a chunk's results do
+not depend on which chunk it is or where it runs.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.design import Experiment, Point
+from sim.draws import HashedDraws
+from sim.ensemble import simulate, stack, structure
+from sim.executors import Executor, dask, local, run_chunks
+from sim.outcomes import outcome_columns, outcomes, wilson, wilson_intervals
+from sim.scenario import Scenario
+from sim.stages import ATTRIBUTES
+from sim.storage import ResultsFolder
+
+CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
+REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
+PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
+
+
+@dataclass(frozen=True)
+class Cell:
+    point: int
+    first: int  # first replication
+    count: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: int
+    cells: tuple[Cell, ...]
+
+    @property
+    def runs(self) -> int:
+        return sum(cell.count for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs: the chunk, its points, and how to run them."""
+
+    chunk: Chunk
+    points: dict[int, Point]
+    scenario: Scenario
+    seed: int
+    months: int
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the chunks already finished are on disk; the run can be resumed."""
+
+    def __init__(self, saved: int):
+        self.saved = saved
+        super().__init__(f"interrupted with {saved} runs saved")
+
+
+# --------------------------------------------------------------------------------------------
+# Running a chunk (in a worker)
+# --------------------------------------------------------------------------------------------
+
+
+def run_chunk(task: Task) -> dict[str, np.ndarray]:
+    """The outcome columns of a chunk's runs, one row per run, ordered by cell."""
+    scenarios = {
+        point_id: task.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point_id}")
+        for point_id, point in task.points.items()
+    }
+    params = {point_id: scenario.params() for point_id, scenario in scenarios.items()}
+    groups: dict[tuple, list[Cell]] = defaultdict(list)
+    for cell in task.chunk.cells:
+        groups[structure(params[cell.point])].append(cell)
+    parts: dict[Cell, dict[str, np.ndarray]] = {}
+    names = task.scenario.regency_names
+    for cells in groups.values():
+        batch = stack([params[c.point] for c in cells], [c.count for c in cells])
+        replications = np.concatenate([np.arange(c.first, c.first + c.count) for c in cells])
+        state = simulate(batch, HashedDraws(task.seed, replications, batch.n), replications.shape, task.months)
+        columns = outcome_columns(outcomes(state, batch), names)
+        start = 0
+        for cell in cells:
+            part = {name: values[start : start + cell.count] for name, values in columns.items()}
+            part["point"] = np.full(cell.count, cell.point, dtype=np.int32)
+            part["replication"] = np.arange(cell.first, cell.first + cell.count, dtype=np.int32)
+            parts[cell] = part
+            start += cell.count
+    ordered = [parts[cell] for cell in task.chunk.cells]
+    return {name: np.concatenate([part[name] for part in ordered]) for name in ordered[0]}
+
+
+# --------------------------------------------------------------------------------------------
+# The plan
+# --------------------------------------------------------------------------------------------
+
+
+def batch_key(point: Point) -> tuple:
+    """Points that probably share their switches, so that a chunk can run them side by side."""
+    return (point.preset, tuple(sorted((k, repr(v)) for k, v in point.overrides.items() if not isinstance(v, float))))
+
+
+def plan(points: list[Point], ranges: dict[int, range], first_id: int) -> list[Chunk]:
+    """Chunks of at most CHUNK_RUNS runs covering each point's range of replications."""
+    cells = []
+    for point in sorted(points, key=lambda p: (batch_key(p), p.id)):
+        span = ranges[point.id]
+        for start in range(span.start, span.stop, CHUNK_RUNS):
+            cells.append((batch_key(point), Cell(point.id, start, min(CHUNK_RUNS, span.stop - start))))
+    chunks, current, size, key = [], [], 0, None
+    for cell_key, cell in cells:
+        if current and (size + cell.count > CHUNK_RUNS or cell_key != key):
+            chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+            current, size = [], 0
+        current.append(cell)
+        size += cell.count
+        key = cell_key
+    if current:
+        chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+    return chunks
+
+
+def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk]]:
+    """The chunks to run, round by round. A fixed number of replications is one round; "auto"
+    adds a batch to every point whose interval is still too wide, until all are narrow enough
+    or reach the cap. Each round is decided from the results on disk, so a resumed run takes
+    the same decisions."""
+    points = list(experiment.points)
+    if experiment.auto is None:
+        yield plan(points, {p.id: range(experiment.replications) for p in points}, 0)
+        return
+    auto, done = experiment.auto, {p.id: 0 for p in points}
+    pending, next_id = points, 0
+    while pending:
+        chunks = plan(
+            pending,
+            {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending},
+            next_id,
+        )
+        yield chunks
+        next_id += len(chunks)
+        for p in pending:
+            done[p.id] = min(done[p.id] + auto.batch, auto.max_replications)
+        formed = formation_counts(folder)
+        pending = [
+            p
+            for p in pending
+            if done[p.id] < auto.max_replications and half_width(*formed.get(p.id, (0, 0))) > auto.target_half_width
+        ]
+
+
+def formation_counts(folder: ResultsFolder) -> dict[int, tuple[int, int]]:
+    """Per point: (runs formed, runs) in the chunks on disk."""
+    table = folder.read_chunks()
+    if table.num_rows == 0:
+        return {}
+    frame = table.select(["point", "formed"]).to_pandas()
+    grouped = frame.groupby("point")["formed"].agg(["sum", "count"])
+    return {int(point): (int(row["sum"]), int(row["count"])) for point, row in grouped.iterrows()}
+
+
+def half_width(formed: int, runs: int) -> float:
+    if runs == 0:
+        return 1.0
+    low, high = wilson(formed, runs)
+    return (high - low) / 2
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    folder: Path
+    summary: pd.DataFrame
+    manifest: dict
+    reused: bool = False  # the folder already held the complete results
+
+
+def run_experiment(
+    experiment: Experiment,
+    out: str | Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: object | None = None,
+) -> ExperimentResult:
+    """Run an experiment into a results folder; see the module docstring.
+
+    `progress`, if given, has `update(runs)` and a settable `total` (a tqdm bar does).
+    """
+    folder = ResultsFolder(out)
+    status = folder.claim(experiment.identity, experiment.name, resume)
+    if status == "complete":
+        return ExperimentResult(folder.path, pd.read_csv(folder.path / "summary.csv"), folder.manifest(), reused=True)
+    executor = dask(scheduler) if scheduler else local(workers)
+    manifest = start_manifest(experiment, executor, folder.manifest() if status == "resume" else None)
+    folder.write_manifest(manifest)
+    failures: list[dict] = manifest.setdefault("failures", [])
+    counts = {"done": 0}
+    started = time.perf_counter()
+
+    def finished(task: Task, columns: dict) -> None:
+        folder.write_chunk(task.chunk.id, columns)
+        counts["done"] += task.chunk.runs
+        if progress:
+            progress.update(task.chunk.runs)
+
+    def failed(task: Task, error: str) -> None:
+        failures.append(
+            {
+                "chunk": task.chunk.id,
+                "runs": task.chunk.runs,
+                "points": sorted({c.point for c in task.chunk.cells}),
+                "error": error,
+            }
+        )
+        if progress:
+            progress.update(task.chunk.runs)
+
+    points = {p.id: p for p in experiment.points}
+    try:
+        for chunks in rounds(experiment, folder):
+            on_disk = folder.finished_chunks()
+            todo = [c for c in chunks if c.id not in on_disk]
+            if progress:
+                progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
+                progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
+            tasks = [
+                Task(
+                    c,
+                    {cell.point: points[cell.point] for cell in c.cells},
+                    experiment.scenario,
+                    experiment.seed,
+                    experiment.months,
+                )
+                for c in todo
+            ]
+            run_chunks(executor, run_chunk, tasks, finished, failed)
+    except KeyboardInterrupt:
+        executor.shutdown(cancel=True)
+        manifest.update(status="interrupted", interrupted=now())
+        folder.write_manifest(manifest)
+        raise Interrupted(folder.saved_runs()) from None
+    executor.shutdown()
+    return finish(experiment, folder, manifest, time.perf_counter() - started, counts["done"])
+
+
+def finish(
+    experiment: Experiment, folder: ResultsFolder, manifest: dict, seconds: float, runs_now: int
+) -> ExperimentResult:
+    """Gather the chunks into runs.parquet, summarise, draw, and mark the manifest complete."""
+    from sim.figures import formation_figure
+
+    chunks = folder.read_chunks()
+    runs = label_runs(chunks, experiment)
+    folder.write_table("runs.parquet", runs)
+    frame = runs.to_pandas()
+    summary = summarise_points(frame, experiment)
+    folder.write_text("summary.csv", summary.to_csv(index=False))
+    formation_figure(summary, folder.figure_path("formation.png"), experiment)
+    failed_runs = sum(f["runs"] for f in manifest["failures"])
+    manifest.update(
+        status="complete",
+        finished=now(),
+        runs={"done": int(runs.num_rows), "failed": failed_runs, "this_session": runs_now},
+        seconds_this_session=round(seconds, 3),
+        runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
+    )
+    folder.write_manifest(manifest)
+    folder.drop_chunks()
+    return ExperimentResult(folder.path, summary, manifest)
+
+
+def label_runs(chunks: pa.Table, experiment: Experiment) -> pa.Table:
+    """One row per run, in a fixed order (point, replication), with what each point is."""
+    if chunks.num_rows == 0:  # every chunk failed: a table of no runs
+        return pa.table({"point": pa.array([], pa.int32()), "replication": pa.array([], pa.int32())})
+    frame = chunks.to_pandas().sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
+    labels = pd.DataFrame(
+        {
+            "point": [p.id for p in experiment.points],
+            "label": [p.label for p in experiment.points],
+            "preset": [p.preset for p in experiment.points],
+            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
+        }
+    )
+    frame = labels.merge(frame, on="point", how="right")
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries
+# --------------------------------------------------------------------------------------------
+
+
+def summarise_points(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
+    """One row per arm or design point: rates with 95 % intervals, barriers, and for arms the
+    paired difference from the status quo arm (same replications: common random numbers)."""
+    names = experiment.scenario.regency_names
+    summary = pd.DataFrame(
+        {
+            "point": [p.id for p in experiment.points],
+            "label": [p.label for p in experiment.points],
+            "preset": [p.preset for p in experiment.points],
+            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
+        }
+    ).set_index("point", drop=False)
+    grouped = runs.groupby("point")
+    count = grouped.size().reindex(summary.index, fill_value=0)
+    summary["replications"] = count
+    for outcome, name in (("formed", "formation"), ("sustained", "sustained")):
+        successes = grouped[outcome].sum().reindex(summary.index, fill_value=0)
+        summary[f"{name}_rate"] = successes / count.where(count > 0)
+        summary[f"{name}_low"], summary[f"{name}_high"] = wilson_intervals(successes.to_numpy(), count.to_numpy())
+    formed = runs[runs["formed"]]
+    summary["median_months_to_formation"] = formed.groupby("point")["month_formed"].median().reindex(summary.index)
+    summary["mean_months_cooperating"] = grouped["months_cooperating"].mean().reindex(summary.index)
+    summary["dissolution_rate"] = (runs["dissolutions"] > 0).groupby(runs["point"]).mean().reindex(summary.index)
+    summary["dissolutions_after_election_per_run"] = (
+        grouped["dissolutions_after_election"].mean().reindex(summary.index)
+    )
+    for name in names:
+        columns = [f"shortfall_{name}_{a}" for a in ATTRIBUTES]
+        totals = grouped[columns].sum().reindex(summary.index, fill_value=0).to_numpy(np.float64)
+        all_totals = totals.sum(axis=1, keepdims=True)
+        shares = np.divide(totals, all_totals, out=np.zeros_like(totals), where=all_totals > 0)
+        summary[f"top_barrier_{name}"] = np.where(all_totals[:, 0] > 0, np.array(ATTRIBUTES)[shares.argmax(axis=1)], "")
+        for k, attribute in enumerate(ATTRIBUTES):
+            summary[f"barrier_{name}_{attribute}"] = shares[:, k]
+    if experiment.kind == "arms":
+        add_paired_differences(summary, runs, experiment)
+    return summary.reset_index(drop=True)
+
+
+def add_paired_differences(summary: pd.DataFrame, runs: pd.DataFrame, experiment: Experiment) -> None:
+    """Each arm's formation minus the status quo arm's, run by run on the replications both
+    have, with a 95 % normal interval of the mean difference."""
+    reference = next((p for p in experiment.points if p.preset == REFERENCE and not p.overrides), None)
+    if reference is None or reference.id not in set(runs["point"]):
+        return
+    formed = runs.pivot(index="replication", columns="point", values="formed").astype(float)
+    for point in experiment.points:
+        if point.id not in formed:
+            continue
+        difference = (formed[point.id] - formed[reference.id]).dropna()  # on the shared replications
+        half = 1.959964 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else 0.0
+        summary.loc[point.id, "difference_from_status_quo"] = difference.mean()
+        summary.loc[point.id, "difference_low"] = difference.mean() - half
+        summary.loc[point.id, "difference_high"] = difference.mean() + half
+
+
+# --------------------------------------------------------------------------------------------
+# The manifest
+# --------------------------------------------------------------------------------------------
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def start_manifest(experiment: Experiment, executor: Executor, previous: dict | None) -> dict:
+    manifest = {
+        "experiment": experiment.name,
+        "description": experiment.description,
+        "file": experiment.file,
+        "identity": experiment.identity,
+        "contents": experiment.text,
+        "scenario": {
+            "name": experiment.scenario.name,
+            "file": experiment.scenario.file,
+            "sha256": experiment.scenario.sha256,
+        },
+        "kind": experiment.kind,
+        "points": len(experiment.points),
+        "presets": list(experiment.presets),
+        "factors": [f.path for f in experiment.factors],
+        "design": experiment.design,
+        "outputs": list(experiment.outputs),
+        "seed": experiment.seed,
+        "months": experiment.months,
+        "replications": {"requested": experiment.replications if experiment.auto is None else "auto"},
+        "engine": "ensemble",
+        "executor": executor.description,
+        "versions": versions(),
+        "git": git_state(),
+        "status": "running",
+        "started": now(),
+        "failures": [],
+    }
+    if previous:
+        manifest["started"] = previous.get("started", manifest["started"])
+        manifest["resumed"] = [*previous.get("resumed", []), now()]
+    return manifest
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def git_state() -> dict | None:
+    """The commit of the source the package runs from, and whether it has changes (if in git)."""
+    source = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        if commit.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.TimeoutExpired):
+        return None

@@ -1,0 +1,148 @@
+"""The results folder of an experiment, and nothing half-written in it.
+
+    DIR/manifest.json        what ran: versions, files, seed, executor, counts, times, status
+    DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish
+                             (removed once runs.parquet holds them all)
+    DIR/runs.parquet         one row per run, when the experiment is complete
+    DIR/summary.csv          one row per arm or design point
+    DIR/figures/*.png
+
+Every file is written to a temporary name and renamed into place, so a file is either wholly
+there or not at all: a run killed at any moment leaves only whole chunks behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.validation import WHOLE_FILE, InputError, Problem
+
+MANIFEST = "manifest.json"
+UMASK = os.umask(0)
+os.umask(UMASK)
+
+
+def write_atomically(path: Path, write: Any) -> None:
+    """Call write(temporary path), then rename the file into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.chmod(temporary, 0o666 & ~UMASK)  # as an ordinary file would be, not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class ResultsFolder:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.chunks = self.path / "chunks"
+
+    # What is there ---------------------------------------------------------------------------
+
+    def manifest(self) -> dict | None:
+        try:
+            return json.loads((self.path / MANIFEST).read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def claim(self, identity: str, name: str, resume: bool) -> str:
+        """Decide what a run into this folder does: "new", "resume" or "complete".
+
+        A folder holding another experiment's results, or files that are not results at all,
+        is refused; an unfinished run of this experiment needs --resume.
+        """
+        if not self.path.exists() or not any(self.path.iterdir()):
+            return "new"
+        if not self.path.is_dir():
+            raise InputError(
+                [Problem(str(self.path), "", WHOLE_FILE, "is a file, not a results folder; choose another --out")]
+            )
+        manifest = self.manifest()
+        if manifest is None:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "",
+                        WHOLE_FILE,
+                        "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out",
+                    )
+                ]
+            )
+        if manifest.get("identity") != identity:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "",
+                        WHOLE_FILE,
+                        f"holds the results of experiment {manifest.get('experiment')!r} from another file or version "
+                        f"of it, not of {name!r}; choose another --out, or delete the folder",
+                    )
+                ]
+            )
+        if manifest.get("status") == "complete":
+            return "complete"
+        if not resume:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "",
+                        WHOLE_FILE,
+                        "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out",
+                    )
+                ]
+            )
+        return "resume"
+
+    def finished_chunks(self) -> dict[int, Path]:
+        """The chunks already on disk, by id."""
+        if not self.chunks.is_dir():
+            return {}
+        return {int(p.stem.split("-")[1]): p for p in self.chunks.glob("chunk-*.parquet")}
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def write_manifest(self, manifest: dict) -> None:
+        write_atomically(self.path / MANIFEST, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, default=str)))
+
+    def write_chunk(self, chunk_id: int, columns: dict) -> None:
+        table = pa.table(columns)
+        write_atomically(self.chunks / f"chunk-{chunk_id:06d}.parquet", lambda tmp: pq.write_table(table, tmp))
+
+    def read_chunks(self) -> pa.Table:
+        found = self.finished_chunks()
+        tables = [pq.read_table(found[i]) for i in sorted(found)]
+        return pa.concat_tables(tables) if tables else pa.table({})
+
+    def saved_runs(self) -> int:
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in self.finished_chunks().values())
+
+    def write_table(self, name: str, table: pa.Table) -> None:
+        write_atomically(self.path / name, lambda tmp: pq.write_table(table, tmp))
+
+    def drop_chunks(self) -> None:
+        """Once runs.parquet holds every run, the chunk files are no longer needed."""
+        for path in self.finished_chunks().values():
+            path.unlink()
+        if self.chunks.is_dir() and not any(self.chunks.iterdir()):
+            self.chunks.rmdir()
+
+    def write_text(self, name: str, text: str) -> None:
+        write_atomically(self.path / name, lambda tmp: tmp.write_text(text))
+
+    def figure_path(self, name: str) -> Path:
+        (self.path / "figures").mkdir(parents=True, exist_ok=True)
+        return self.path / "figures" / name
