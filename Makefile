@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install clean
 
 run: $(STAMP)
-	$(VENV)/bin/kerjasama run
+	$(VENV)/bin/kerjasama experiment
 
 test: $(STAMP)
 	$(PY) -m pytest

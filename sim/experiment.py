@@ -222,7 +222,7 @@ def run_experiment(
     def finished(task: Task, columns: dict) -> None:
         folder.write_chunk(task.chunk.id, columns)
         counts["done"] += task.chunk.runs
-        if progress:
+        if progress is not None:
             progress.update(task.chunk.runs)
 
     def failed(task: Task, error: str) -> None:
@@ -234,7 +234,7 @@ def run_experiment(
                 "error": error,
             }
         )
-        if progress:
+        if progress is not None:
             progress.update(task.chunk.runs)
 
     points = {p.id: p for p in experiment.points}
@@ -242,7 +242,7 @@ def run_experiment(
         for chunks in rounds(experiment, folder):
             on_disk = folder.finished_chunks()
             todo = [c for c in chunks if c.id not in on_disk]
-            if progress:
+            if progress is not None:
                 progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
                 progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
             tasks = [
