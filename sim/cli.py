@@ -16,7 +16,9 @@ from sim.ensemble import memory_needed, run_ensemble
 from sim.experiment import Interrupted, run_experiment
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
+from sim.report import build_report
 from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
+from sim.terms import LANGUAGES
 from sim.validation import InputError, Problem, read_toml
 
 ENGINES = ("mesa", "ensemble")
@@ -72,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     experiment.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     experiment.set_defaults(handler=command_experiment)
+
+    report = commands.add_parser("report", help="figures and a self-contained HTML report from a results folder")
+    report.add_argument("folder", metavar="DIR", help="a results folder of `kerjasama experiment`")
+    report.add_argument("--lang", choices=LANGUAGES, default="en", help="English (en) or Bahasa Indonesia (id)")
+    report.set_defaults(handler=command_report)
 
     validate = commands.add_parser("validate", help="check scenario and experiment files and report every problem")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -174,6 +181,12 @@ def command_experiment(args: argparse.Namespace) -> int:
         print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
         return 130
     print(console.experiment_text(experiment, result))
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    path = build_report(args.folder, args.lang)
+    print(f"Report: {path} (figures in {path.parent / 'figures'}{'/' + args.lang if args.lang != 'en' else ''})")
     return 0
 
 

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 (pa.compute)
 
+from sim import rules
 from sim.design import Experiment, Point
 from sim.draws import HashedDraws
 from sim.ensemble import simulate, stack, structure
@@ -34,6 +36,8 @@ from sim.stages import ATTRIBUTES
 from sim.storage import ResultsFolder
 
 CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
+TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
+TRAJECTORY_POINTS = 60  # designs with more points record no trajectories (too many to show)
 REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
 PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
 
@@ -64,6 +68,7 @@ class Task:
     scenario: Scenario
     seed: int
     months: int
+    follow: bool  # record the monthly trajectories of each point's first runs
 
 
 class Interrupted(Exception):
@@ -79,8 +84,14 @@ class Interrupted(Exception):
 # --------------------------------------------------------------------------------------------
 
 
-def run_chunk(task: Task) -> dict[str, np.ndarray]:
-    """The outcome columns of a chunk's runs, one row per run, ordered by cell."""
+@dataclass(frozen=True)
+class ChunkResult:
+    runs: dict[str, np.ndarray]  # outcome columns, one row per run, ordered by cell
+    trajectories: dict[str, np.ndarray] | None  # monthly quantiles for the points it followed
+
+
+def run_chunk(task: Task) -> ChunkResult:
+    """Run a chunk's cells, design points side by side where their switches agree."""
     scenarios = {
         point_id: task.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point_id}")
         for point_id, point in task.points.items()
@@ -90,21 +101,65 @@ def run_chunk(task: Task) -> dict[str, np.ndarray]:
     for cell in task.chunk.cells:
         groups[structure(params[cell.point])].append(cell)
     parts: dict[Cell, dict[str, np.ndarray]] = {}
+    followed: list[dict[str, np.ndarray]] = []
     names = task.scenario.regency_names
     for cells in groups.values():
         batch = stack([params[c.point] for c in cells], [c.count for c in cells])
         replications = np.concatenate([np.arange(c.first, c.first + c.count) for c in cells])
-        state = simulate(batch, HashedDraws(task.seed, replications, batch.n), replications.shape, task.months)
+        offsets = np.cumsum([0] + [c.count for c in cells])
+        watched = {
+            c.point: np.arange(o, o + min(c.count, TRAJECTORY_RUNS))
+            for c, o in zip(cells, offsets, strict=False)
+            if c.first == 0 and task.follow
+        }
+        tracker = TrajectoryTracker(watched, names, task.months)
+        state = simulate(
+            batch,
+            HashedDraws(task.seed, replications, batch.n),
+            replications.shape,
+            task.months,
+            tracker.observe if watched else None,
+        )
+        if watched:
+            followed.append(tracker.table())
         columns = outcome_columns(outcomes(state, batch), names)
-        start = 0
-        for cell in cells:
+        for cell, start in zip(cells, offsets, strict=False):
             part = {name: values[start : start + cell.count] for name, values in columns.items()}
             part["point"] = np.full(cell.count, cell.point, dtype=np.int32)
             part["replication"] = np.arange(cell.first, cell.first + cell.count, dtype=np.int32)
             parts[cell] = part
-            start += cell.count
     ordered = [parts[cell] for cell in task.chunk.cells]
-    return {name: np.concatenate([part[name] for part in ordered]) for name in ordered[0]}
+    runs = {name: np.concatenate([part[name] for part in ordered]) for name in ordered[0]}
+    trajectories = {name: np.concatenate([t[name] for t in followed]) for name in followed[0]} if followed else None
+    return ChunkResult(runs, trajectories)
+
+
+class TrajectoryTracker:
+    """Each month, the 10th, 50th and 90th percentile and the mean of every attribute of every
+    regency over a point's first runs: the trajectories of the report."""
+
+    def __init__(self, watched: dict[int, np.ndarray], names: tuple[str, ...], months: int):
+        self.watched, self.names = watched, names
+        self.rows: dict[str, list] = defaultdict(list)
+
+    def observe(self, month: int, state: rules.State) -> None:
+        values = dict(zip(ATTRIBUTES, rules.attribute_values(state), strict=True))
+        for point, rows in self.watched.items():
+            for attribute, array in values.items():
+                q10, q50, q90 = np.quantile(array[rows], [0.1, 0.5, 0.9], axis=0)
+                for i, name in enumerate(self.names):
+                    for key, value in (("point", point), ("month", month), ("regency", name), ("attribute", attribute)):
+                        self.rows[key].append(value)
+                    for key, value in (
+                        ("q10", q10[i]),
+                        ("q50", q50[i]),
+                        ("q90", q90[i]),
+                        ("mean", array[rows, i].mean()),
+                    ):
+                        self.rows[key].append(value)
+
+    def table(self) -> dict[str, np.ndarray]:
+        return {key: np.asarray(values) for key, values in self.rows.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,8 +274,8 @@ def run_experiment(
     counts = {"done": 0}
     started = time.perf_counter()
 
-    def finished(task: Task, columns: dict) -> None:
-        folder.write_chunk(task.chunk.id, columns)
+    def finished(task: Task, result: ChunkResult) -> None:
+        folder.write_chunk(task.chunk.id, result.runs, result.trajectories)
         counts["done"] += task.chunk.runs
         if progress is not None:
             progress.update(task.chunk.runs)
@@ -245,6 +300,7 @@ def run_experiment(
             if progress is not None:
                 progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
                 progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
+            follow = len(points) <= TRAJECTORY_POINTS
             tasks = [
                 Task(
                     c,
@@ -252,6 +308,7 @@ def run_experiment(
                     experiment.scenario,
                     experiment.seed,
                     experiment.months,
+                    follow,
                 )
                 for c in todo
             ]
@@ -274,10 +331,17 @@ def finish(
     chunks = folder.read_chunks()
     runs = label_runs(chunks, experiment)
     folder.write_table("runs.parquet", runs)
+    trajectories = folder.read_chunks("trajectories")
+    if trajectories.num_rows:
+        order = pa.compute.sort_indices(
+            trajectories,
+            [("point", "ascending"), ("month", "ascending"), ("regency", "ascending"), ("attribute", "ascending")],
+        )
+        folder.write_table("trajectories.parquet", trajectories.take(order))
     frame = runs.to_pandas()
     summary = summarise_points(frame, experiment)
     folder.write_text("summary.csv", summary.to_csv(index=False))
-    formation_figure(summary, folder.figure_path("formation.png"), experiment)
+    formation_figure(summary, folder.figure_path("formation.png"), experiment.months)
     failed_runs = sum(f["runs"] for f in manifest["failures"])
     manifest.update(
         status="complete",
@@ -393,7 +457,10 @@ def start_manifest(experiment: Experiment, executor: Executor, previous: dict | 
         "kind": experiment.kind,
         "points": len(experiment.points),
         "presets": list(experiment.presets),
-        "factors": [f.path for f in experiment.factors],
+        "factors": [
+            {"path": f.path, "values": list(f.values), "low": f.low, "high": f.high, "integer": f.integer}
+            for f in experiment.factors
+        ],
         "design": experiment.design,
         "outputs": list(experiment.outputs),
         "seed": experiment.seed,

@@ -4,6 +4,7 @@
     DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish
                              (removed once runs.parquet holds them all)
     DIR/runs.parquet         one row per run, when the experiment is complete
+    DIR/trajectories.parquet monthly quantiles of the attributes, for designs of few points
     DIR/summary.csv          one row per arm or design point
     DIR/figures/*.png
 
@@ -107,23 +108,29 @@ class ResultsFolder:
             )
         return "resume"
 
-    def finished_chunks(self) -> dict[int, Path]:
-        """The chunks already on disk, by id."""
+    def finished_chunks(self, kind: str = "chunk") -> dict[int, Path]:
+        """The chunks already on disk, by id (kind "trajectories": their monthly quantiles)."""
         if not self.chunks.is_dir():
             return {}
-        return {int(p.stem.split("-")[1]): p for p in self.chunks.glob("chunk-*.parquet")}
+        return {int(p.stem.split("-")[1]): p for p in self.chunks.glob(f"{kind}-*.parquet")}
 
     # Writing ---------------------------------------------------------------------------------
 
     def write_manifest(self, manifest: dict) -> None:
         write_atomically(self.path / MANIFEST, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, default=str)))
 
-    def write_chunk(self, chunk_id: int, columns: dict) -> None:
-        table = pa.table(columns)
-        write_atomically(self.chunks / f"chunk-{chunk_id:06d}.parquet", lambda tmp: pq.write_table(table, tmp))
+    def write_chunk(self, chunk_id: int, runs: dict, trajectories: dict | None = None) -> None:
+        """A finished chunk: its trajectories first, its runs last, so that a chunk whose runs
+        are on disk is complete."""
+        for kind, columns in (("trajectories", trajectories), ("chunk", runs)):
+            if columns is not None:
+                table = pa.table(columns)
+                write_atomically(
+                    self.chunks / f"{kind}-{chunk_id:06d}.parquet", lambda tmp, t=table: pq.write_table(t, tmp)
+                )
 
-    def read_chunks(self) -> pa.Table:
-        found = self.finished_chunks()
+    def read_chunks(self, kind: str = "chunk") -> pa.Table:
+        found = self.finished_chunks(kind)
         tables = [pq.read_table(found[i]) for i in sorted(found)]
         return pa.concat_tables(tables) if tables else pa.table({})
 
@@ -135,7 +142,7 @@ class ResultsFolder:
 
     def drop_chunks(self) -> None:
         """Once runs.parquet holds every run, the chunk files are no longer needed."""
-        for path in self.finished_chunks().values():
+        for path in [*self.finished_chunks().values(), *self.finished_chunks("trajectories").values()]:
             path.unlink()
         if self.chunks.is_dir() and not any(self.chunks.iterdir()):
             self.chunks.rmdir()

@@ -57,6 +57,250 @@ TERMS: dict[str, dict[str, str]] = {
 }
 
 
+# Words of the report and its figures (the dashboard takes its labels from here too).
+TERMS["en"].update(
+    {
+        "and": "and",
+        "setup.status_quo": "Status quo",
+        "setup.key_actor": "Key actor (bishop)",
+        "setup.regional_management": "Regional Management",
+        "setup.rm_plus": "Regional Management plus",
+        "setup.province_led": "Province-led",
+        "setup.custom": "Custom",
+        "axis.formed": "runs in which cooperation formed within the horizon (%)",
+        "axis.interval": "bars: 95 % interval",
+        "axis.formed_short": "cooperation formed (%)",
+        "axis.difference": "difference from the status quo in the same runs (percentage points)",
+        "axis.month": "month",
+        "axis.formed_by": "runs in which cooperation has formed (%)",
+        "axis.reached": "runs whose initiative reached the stage (%)",
+        "axis.sustained": "in force at the end, through an evaluation (%)",
+        "axis.after_election": "dissolutions within a year of an election, per 100 runs",
+        "axis.share": "share of the shortfall",
+        "axis.value": "value (0–1)",
+        "axis.index": "index",
+        "axis.points": "design points",
+        "title.formation": "Cooperation formed within {months} months",
+        "title.difference": "Difference from the status quo (paired runs)",
+        "title.cumulative": "When cooperation forms",
+        "title.funnel": "How far the initiative gets: the grand design",
+        "title.durability": "How durably: sustained cooperation and elections",
+        "title.barriers": "What stands in the way, before cooperating",
+        "title.trajectory": "{label}: median and 10–90 % band of 500 runs",
+        "title.sweep": "Formation rate against each factor",
+        "title.map": "Formation rate over two factors (%)",
+        "title.sobol": "Sobol indices of {output}: first order and total",
+        "title.morris": "Morris screening of {output}",
+        "title.discovery": "Where cooperation forms with probability ≥ {threshold}",
+        "legend.first_order": "first order (S1)",
+        "legend.total": "total (ST)",
+        "legend.in_box": "in the box",
+        "legend.high": "formation ≥ {threshold}",
+        "legend.low": "formation < {threshold}",
+        "output.formation_rate": "the formation rate",
+        "output.sustained_rate": "the sustained rate",
+        "output.months_cooperating": "months in cooperation",
+        "output.months_to_formation": "months to formation",
+    }
+)
+TERMS["id"].update(
+    {
+        "and": "dan",
+        "setup.status_quo": "Status quo",
+        "setup.key_actor": "Aktor kunci (uskup)",
+        "setup.regional_management": "Regional Management",
+        "setup.rm_plus": "Regional Management plus",
+        "setup.province_led": "Dipimpin provinsi",
+        "setup.custom": "Khusus",
+        "axis.formed": "run dengan kerja sama terbentuk dalam kurun waktu (%)",
+        "axis.interval": "garis: interval 95 %",
+        "axis.formed_short": "kerja sama terbentuk (%)",
+        "axis.difference": "selisih dari status quo pada run yang sama (poin persentase)",
+        "axis.month": "bulan",
+        "axis.formed_by": "run dengan kerja sama sudah terbentuk (%)",
+        "axis.reached": "run yang inisiatifnya mencapai tahap ini (%)",
+        "axis.sustained": "masih berjalan di akhir, melewati evaluasi (%)",
+        "axis.after_election": "pembubaran dalam setahun setelah pemilu, per 100 run",
+        "axis.share": "porsi kekurangan",
+        "axis.value": "nilai (0–1)",
+        "axis.index": "indeks",
+        "axis.points": "titik rancangan",
+        "title.formation": "Kerja sama terbentuk dalam {months} bulan",
+        "title.difference": "Selisih dari status quo (run berpasangan)",
+        "title.cumulative": "Kapan kerja sama terbentuk",
+        "title.funnel": "Seberapa jauh inisiatif berjalan: grand design",
+        "title.durability": "Seberapa lama bertahan: kerja sama berkelanjutan dan pemilu",
+        "title.barriers": "Apa yang menghalangi, sebelum bekerja sama",
+        "title.trajectory": "{label}: median dan pita 10–90 % dari 500 run",
+        "title.sweep": "Tingkat pembentukan menurut tiap faktor",
+        "title.map": "Tingkat pembentukan menurut dua faktor (%)",
+        "title.sobol": "Indeks Sobol untuk {output}: orde pertama dan total",
+        "title.morris": "Penyaringan Morris untuk {output}",
+        "title.discovery": "Di mana kerja sama terbentuk dengan peluang ≥ {threshold}",
+        "legend.first_order": "orde pertama (S1)",
+        "legend.total": "total (ST)",
+        "legend.in_box": "di dalam kotak",
+        "legend.high": "pembentukan ≥ {threshold}",
+        "legend.low": "pembentukan < {threshold}",
+        "output.formation_rate": "tingkat pembentukan",
+        "output.sustained_rate": "tingkat keberlanjutan",
+        "output.months_cooperating": "bulan bekerja sama",
+        "output.months_to_formation": "bulan hingga terbentuk",
+    }
+)
+
+# The report's headings, explanations and findings.
+TERMS["en"].update(
+    {
+        "report.title": "Kerjasama report: {name}",
+        "report.summary": "What the experiment found",
+        "report.about": "What was run",
+        "report.compare": "Comparing setups: how often, how fast, how durably",
+        "report.compare_text": "Each setup ran the same replications of the seed (common random numbers), so differences between setups come from the setups, not from luck. Intervals are 95 % Wilson intervals; differences from the status quo are paired, run by run.",
+        "report.why": "Why it fails: what stands in the way",
+        "report.why_text": "Each month a regency is not yet cooperating, its shortfall below the threshold of every gate still ahead is counted per attribute. The heatmap shows each attribute's share of the total: the study's diagnosis — tidak tahu, tidak butuh, tidak mau, tidak mampu, tidak berminat — in numbers.",
+        "report.trajectories": "Trajectories: how the regencies change",
+        "report.trajectories_text": "The median and the 10–90 % band of each attribute of each regency, month by month, over the first 500 runs of each arm.",
+        "report.sweeps": "Sweeps: formation against each factor",
+        "report.sweeps_text": "Formation rates pooled over the design points at each value of a factor (for continuous factors, over bins of equal numbers of points), with 95 % intervals.",
+        "report.sensitivity": "Sensitivity: which lever matters most",
+        "report.sobol_text": "Sobol indices (Saltelli's scheme, SALib) of each output's mean over the common-seed replications of a point. S1: the share of the output's variance a factor explains alone; ST: alone and with others. Factors ranked by ST; bars show 95 % intervals.",
+        "report.morris_text": "Morris elementary effects (SALib): μ*, the mean absolute effect of a factor, ranks the factors; σ shows how much its effect depends on the others.",
+        "report.discovery": "Scenario discovery: under what conditions cooperation forms",
+        "report.discovery_text": "PRIM (the Patient Rule Induction Method) finds a box of the factor space where cooperation forms with probability of at least {threshold}. Coverage: the share of all such points that lie in the box; density: the share of the points in the box that are such points.",
+        "report.points": "Design points with the highest formation rates",
+        "table.setup": "setup",
+        "table.point": "point",
+        "table.formed": "formed (95 % CI)",
+        "table.median": "median months",
+        "table.sustained": "sustained",
+        "table.barriers": "top barrier",
+        "table.difference": "vs status quo (95 % CI)",
+        "table.factor": "factor",
+        "table.box": "box",
+        "table.coverage": "coverage",
+        "table.density": "density",
+        "about.experiment": "Experiment",
+        "about.scenario": "Scenario",
+        "about.design": "Design",
+        "about.seed": "Seed",
+        "about.runs": "Runs",
+        "about.months": "Horizon",
+        "about.versions": "Versions",
+        "about.finished": "Finished",
+        "about.commit": "Source",
+        "finding.best": "Cooperation formed most often under {setup}: in {rate:.1f} % of runs (95 % CI {low:.1f}–{high:.1f} %), after a median of {months} months, and it was still in force at the end in {sustained:.1f} % of runs.",
+        "finding.reference": "Under the status quo it formed in {rate:.1f} % of runs; {setup} adds {difference:+.1f} percentage points in the same runs (95 % CI {low:+.1f} to {high:+.1f}).",
+        "finding.each": "{setup}: {rate:.1f} % ({low:.1f}–{high:.1f} %).",
+        "finding.barrier": "Under {setup}, what stands in the way most: {barriers}.",
+        "finding.range": "Across {points} design points, cooperation formed in {low:.1f} % to {high:.1f} % of runs.",
+        "finding.sensitivity": "For {output} under {setup}, the factor that matters most is {factor} (total Sobol index {index:.2f}), then {second} ({second_index:.2f}).",
+        "finding.morris": "For {output} under {setup}, the factor with the largest effect is {factor} (μ* = {index:.2f}), then {second} ({second_index:.2f}).",
+        "finding.box": "Under {setup}, cooperation forms with probability ≥ {threshold} in {density} of the design points where {box}; these points are {coverage} of all such points.",
+        "finding.no_box": "Under {setup}, no design point reached a formation rate of {threshold}.",
+        "months": "months",
+        "never": "never",
+        "everywhere": "the factors take any value in the explored ranges",
+    }
+)
+TERMS["id"].update(
+    {
+        "report.title": "Laporan Kerjasama: {name}",
+        "report.summary": "Temuan eksperimen",
+        "report.about": "Apa yang dijalankan",
+        "report.compare": "Perbandingan pengaturan: seberapa sering, seberapa cepat, seberapa lama",
+        "report.compare_text": "Setiap pengaturan menjalankan replikasi yang sama dari seed yang sama (common random numbers), sehingga perbedaan antar pengaturan berasal dari pengaturannya, bukan dari kebetulan. Interval adalah interval Wilson 95 %; selisih dari status quo dihitung berpasangan, run demi run.",
+        "report.why": "Mengapa gagal: apa yang menghalangi",
+        "report.why_text": "Setiap bulan sebuah kabupaten belum bekerja sama, kekurangannya di bawah ambang setiap gerbang yang masih harus dilalui dihitung per atribut. Peta panas menunjukkan porsi tiap atribut dari total: diagnosis studi — tidak tahu, tidak butuh, tidak mau, tidak mampu, tidak berminat — dalam angka.",
+        "report.trajectories": "Lintasan: bagaimana kabupaten berubah",
+        "report.trajectories_text": "Median dan pita 10–90 % setiap atribut setiap kabupaten, bulan demi bulan, dari 500 run pertama tiap pengaturan.",
+        "report.sweeps": "Pengaruh tiap faktor terhadap pembentukan",
+        "report.sweeps_text": "Tingkat pembentukan digabung atas titik rancangan pada tiap nilai faktor (untuk faktor kontinu, atas kelompok dengan jumlah titik yang sama), dengan interval 95 %.",
+        "report.sensitivity": "Analisis sensitivitas: pengungkit mana yang paling penting",
+        "report.sobol_text": "Indeks Sobol (skema Saltelli, SALib) dari rata-rata tiap keluaran atas replikasi bersama sebuah titik. S1: porsi varians keluaran yang dijelaskan faktor itu sendiri; ST: sendiri dan bersama faktor lain. Faktor diurutkan menurut ST; garis menunjukkan interval 95 %.",
+        "report.morris_text": "Efek elementer Morris (SALib): μ*, rata-rata efek absolut suatu faktor, mengurutkan faktor; σ menunjukkan seberapa jauh efeknya bergantung pada faktor lain.",
+        "report.discovery": "Penemuan skenario: dalam kondisi apa kerja sama terbentuk",
+        "report.discovery_text": "PRIM (Patient Rule Induction Method) mencari sebuah kotak dalam ruang faktor di mana kerja sama terbentuk dengan peluang paling sedikit {threshold}. Cakupan: porsi semua titik seperti itu yang berada di dalam kotak; kepadatan: porsi titik di dalam kotak yang merupakan titik seperti itu.",
+        "report.points": "Titik rancangan dengan tingkat pembentukan tertinggi",
+        "table.setup": "pengaturan",
+        "table.point": "titik",
+        "table.formed": "terbentuk (IK 95 %)",
+        "table.median": "median bulan",
+        "table.sustained": "bertahan",
+        "table.barriers": "penghalang utama",
+        "table.difference": "vs status quo (IK 95 %)",
+        "table.factor": "faktor",
+        "table.box": "kotak",
+        "table.coverage": "cakupan",
+        "table.density": "kepadatan",
+        "about.experiment": "Eksperimen",
+        "about.scenario": "Skenario",
+        "about.design": "Rancangan",
+        "about.seed": "Seed",
+        "about.runs": "Run",
+        "about.months": "Kurun waktu",
+        "about.versions": "Versi",
+        "about.finished": "Selesai",
+        "about.commit": "Sumber",
+        "finding.best": "Kerja sama paling sering terbentuk dengan {setup}: pada {rate:.1f} % run (IK 95 % {low:.1f}–{high:.1f} %), setelah median {months} bulan, dan masih berjalan di akhir pada {sustained:.1f} % run.",
+        "finding.reference": "Dengan status quo kerja sama terbentuk pada {rate:.1f} % run; {setup} menambah {difference:+.1f} poin persentase pada run yang sama (IK 95 % {low:+.1f} sampai {high:+.1f}).",
+        "finding.each": "{setup}: {rate:.1f} % ({low:.1f}–{high:.1f} %).",
+        "finding.barrier": "Dengan {setup}, penghalang terbesar: {barriers}.",
+        "finding.range": "Di antara {points} titik rancangan, kerja sama terbentuk pada {low:.1f} % sampai {high:.1f} % run.",
+        "finding.sensitivity": "Untuk {output} dengan {setup}, faktor yang paling penting adalah {factor} (indeks Sobol total {index:.2f}), lalu {second} ({second_index:.2f}).",
+        "finding.morris": "Untuk {output} dengan {setup}, faktor dengan efek terbesar adalah {factor} (μ* = {index:.2f}), lalu {second} ({second_index:.2f}).",
+        "finding.box": "Dengan {setup}, kerja sama terbentuk dengan peluang ≥ {threshold} pada {density} titik rancangan di mana {box}; titik-titik ini mencakup {coverage} dari semua titik seperti itu.",
+        "finding.no_box": "Dengan {setup}, tidak ada titik rancangan yang mencapai tingkat pembentukan {threshold}.",
+        "months": "bulan",
+        "never": "tidak pernah",
+        "everywhere": "faktor-faktor bernilai berapa pun dalam rentang yang dijelajahi",
+    }
+)
+
+FACTOR_WORDS = {
+    "en": {
+        "key_actor.legitimacy": "legitimacy of the key actor",
+        "key_actor.meetings_per_month": "meetings a month",
+        "key_actor.strategy": "strategy of the key actor",
+        "key_actor.funds": "funds of the key actor",
+        "scenario.programme": "programme",
+        "threshold": "threshold of {attribute} at {stage}",
+        "in": "{what} in {regency}",
+        "of": "{attribute} of {regency}",
+    },
+    "id": {
+        "key_actor.legitimacy": "legitimasi aktor kunci",
+        "key_actor.meetings_per_month": "pertemuan per bulan",
+        "key_actor.strategy": "strategi aktor kunci",
+        "key_actor.funds": "dana aktor kunci",
+        "scenario.programme": "program",
+        "threshold": "ambang {attribute} pada {stage}",
+        "in": "{what} di {regency}",
+        "of": "{attribute} {regency}",
+    },
+}
+
+
+def factor_name(path: str, lang: str = "en") -> str:
+    """A factor's dotted path in words: "legitimacy of the key actor in Malaka", "capacity of Belu"."""
+    words = FACTOR_WORDS.get(lang, FACTOR_WORDS["en"])
+    parts = path.split(".")
+    if parts[0] == "regency" and len(parts) == 3:
+        return words["of"].format(attribute=term(parts[2], lang), regency=parts[1])
+    if parts[:2] == ["rules", "gates"] and len(parts) == 4:
+        return words["threshold"].format(attribute=term(parts[3], lang), stage=term(f"stage.{parts[2]}", lang))
+    if parts[:2] == ["key_actor", "legitimacy"] and len(parts) == 3:
+        what = words["key_actor.legitimacy"]
+        return what if parts[2] == "*" else words["in"].format(what=what, regency=parts[2])
+    if path in words:
+        return words[path]
+    return ".".join(parts[1:]) if parts[0] in ("rules", "shocks", "setup") else path
+
+
+def setup_name(preset: str, lang: str = "en") -> str:
+    return TERMS.get(lang, TERMS["en"]).get(f"setup.{preset}") or preset
+
+
 def term(key: str, lang: str = "en") -> str:
     """The word for `key` in `lang`, falling back to English, then to the key itself."""
     return TERMS.get(lang, {}).get(key) or TERMS["en"].get(key, key)

@@ -1,0 +1,308 @@
+"""Analysis of a results folder: tidy pandas tables in, tidy pandas tables out.
+
+Each function answers one question a researcher asks of an experiment and can be called from a
+notebook on its own:
+
+    from sim.analysis import load_results, formation_by_month, sensitivity, discover
+    results = load_results("results/compare_setups")
+    formation_by_month(results.runs, results.months)
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from sim.outcomes import wilson_intervals
+from sim.stages import ATTRIBUTES, Stage
+from sim.validation import WHOLE_FILE, InputError, Problem
+
+HIGH_FORMATION = 0.8  # "cooperation forms with high probability": the default for discovery
+
+
+@dataclass(frozen=True)
+class Results:
+    """A complete results folder of `kerjasama experiment`."""
+
+    folder: Path
+    manifest: dict
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    trajectories: pd.DataFrame | None
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["kind"]
+
+    @property
+    def months(self) -> int:
+        return self.manifest["months"]
+
+    @property
+    def regencies(self) -> list[str]:
+        return [c.removeprefix("top_barrier_") for c in self.summary.columns if c.startswith("top_barrier_")]
+
+    @property
+    def factors(self) -> list[dict]:
+        return self.manifest.get("factors", [])
+
+    @property
+    def presets(self) -> list[str]:
+        return list(dict.fromkeys(self.summary["preset"]))
+
+
+def load_results(folder: str | Path) -> Results:
+    """Read a complete results folder; a missing, unfinished or foreign one is an InputError."""
+    folder = Path(folder)
+
+    def refuse(allowed: str) -> InputError:
+        return InputError([Problem(str(folder), "", WHOLE_FILE, allowed)])
+
+    if not folder.is_dir():
+        raise refuse("no such results folder")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        raise refuse("has no readable manifest.json: it is not a results folder of `kerjasama experiment`") from None
+    if not isinstance(manifest, dict) or "identity" not in manifest or "kind" not in manifest:
+        raise refuse("its manifest.json is not one `kerjasama experiment` wrote")
+    if manifest.get("status") != "complete":
+        raise refuse(
+            f"holds an unfinished experiment (status {manifest.get('status')!r}); finish it with --resume first"
+        )
+    try:
+        runs = pq.read_table(folder / "runs.parquet").to_pandas()
+        summary = pd.read_csv(folder / "summary.csv")
+    except (OSError, ValueError) as error:
+        raise refuse(f"is missing runs.parquet or summary.csv, or cannot read them ({error})") from None
+    path = folder / "trajectories.parquet"
+    trajectories = pq.read_table(path).to_pandas() if path.exists() else None
+    return Results(folder, manifest, runs, summary, trajectories)
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing setups (arms)
+# --------------------------------------------------------------------------------------------
+
+
+def formation_by_month(runs: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Per label and month: the share of runs in which cooperation has formed by then."""
+    rows = []
+    for label, group in runs.groupby("label", sort=False):
+        formed = group.loc[group["formed"], "month_formed"].to_numpy()
+        counts = np.bincount(formed, minlength=months + 1)[: months + 1]
+        share = np.cumsum(counts) / len(group)
+        rows.append(pd.DataFrame({"label": label, "month": np.arange(months + 1), "share": share}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def stage_funnel(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per label and stage: the share of runs whose initiative reached at least that stage."""
+    rows = []
+    for label, group in runs.groupby("label", sort=False):
+        for stage in list(Stage)[1:]:
+            reached = group["highest_stage"] >= int(stage)
+            rows.append({"label": label, "stage": stage.name.lower(), "share": float(reached.mean())})
+    return pd.DataFrame(rows)
+
+
+def barrier_profiles(summary: pd.DataFrame, regencies: list[str]) -> pd.DataFrame:
+    """Per label, regency and attribute: its share of the shortfall (pooled over runs)."""
+    rows = [
+        {"label": row["label"], "regency": name, "attribute": a, "share": row[f"barrier_{name}_{a}"]}
+        for _, row in summary.iterrows()
+        for name in regencies
+        for a in ATTRIBUTES
+    ]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Sweeps
+# --------------------------------------------------------------------------------------------
+
+
+def sweep(summary: pd.DataFrame, factor: str, bins: int = 8) -> pd.DataFrame:
+    """Formation rate (pooled over points, with a 95 % interval) against one factor, per preset.
+
+    Listed values (a grid) are kept; a continuous factor is cut into `bins` bins of equal
+    numbers of points, each shown at the mean factor value of its points.
+    """
+    rows = []
+    for preset, group in summary.groupby("preset", sort=False):
+        values = group[factor]
+        if not pd.api.types.is_numeric_dtype(values) or values.nunique() <= bins:
+            keys = values.astype(str) if not pd.api.types.is_numeric_dtype(values) else values
+        else:
+            keys = pd.qcut(values, bins, duplicates="drop")
+        pooled = group.assign(formed=group["formation_rate"] * group["replications"], key=keys)
+        for key, part in pooled.groupby("key", sort=True, observed=True):
+            runs, formed = part["replications"].sum(), part["formed"].sum()
+            rows.append(
+                {
+                    "preset": preset,
+                    "factor": factor,
+                    "value": part[factor].mean() if pd.api.types.is_numeric_dtype(values) else key,
+                    "formation_rate": formed / runs if runs else np.nan,
+                    "runs": runs,
+                    "points": len(part),
+                }
+            )
+    table = pd.DataFrame(rows)
+    table["low"], table["high"] = wilson_intervals(np.round(table["formation_rate"] * table["runs"]), table["runs"])
+    return table
+
+
+def grid_map(summary: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Formation rate over two factors of a grid (pooled over any others), per preset: long format."""
+    pooled = summary.assign(formed=summary["formation_rate"] * summary["replications"])
+    grouped = pooled.groupby(["preset", first, second], sort=True)[["formed", "replications"]].sum().reset_index()
+    grouped["formation_rate"] = grouped["formed"] / grouped["replications"]
+    return grouped.drop(columns="formed")
+
+
+# --------------------------------------------------------------------------------------------
+# Sensitivity (SALib)
+# --------------------------------------------------------------------------------------------
+
+OUTPUT_COLUMNS = {
+    "formation_rate": "formation_rate",
+    "sustained_rate": "sustained_rate",
+    "months_cooperating": "mean_months_cooperating",
+    "months_to_formation": "median_months_to_formation",
+}
+
+
+def problem(results: Results) -> dict:
+    factors = results.factors
+    return {
+        "num_vars": len(factors),
+        "names": [f["path"] for f in factors],
+        "bounds": [[f["low"], f["high"]] for f in factors],
+    }
+
+
+def sensitivity(results: Results, output: str = "formation_rate") -> pd.DataFrame:
+    """Sobol first-order and total indices with 95 % confidence intervals, or Morris mu* and
+    sigma, of an output's mean over each point's common-seed replications, per preset.
+
+    Points are in SALib's sample order within each preset (as the design made them).
+    """
+    from SALib.analyze import morris, sobol
+
+    salib_problem = problem(results)
+    names = salib_problem["names"]
+    rows = []
+    for preset, group in results.summary.groupby("preset", sort=False):
+        group = group.sort_values("point")
+        y = group[OUTPUT_COLUMNS[output]].fillna(group[OUTPUT_COLUMNS[output]].mean()).to_numpy(float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a constant output divides by zero
+            if results.kind == "sobol":
+                second = results.manifest["design"].get("second_order", True)
+                indices = sobol.analyze(salib_problem, y, calc_second_order=second, seed=results.manifest["seed"])
+                for i, name in enumerate(names):
+                    rows.append(
+                        {
+                            "preset": preset,
+                            "output": output,
+                            "factor": name,
+                            "S1": indices["S1"][i],
+                            "S1_conf": indices["S1_conf"][i],
+                            "ST": indices["ST"][i],
+                            "ST_conf": indices["ST_conf"][i],
+                        }
+                    )
+            else:
+                x = group[names].to_numpy(float)
+                indices = morris.analyze(
+                    salib_problem,
+                    x,
+                    y,
+                    num_levels=results.manifest["design"].get("levels", 4),
+                    seed=results.manifest["seed"],
+                )
+                for i, name in enumerate(names):
+                    rows.append(
+                        {
+                            "preset": preset,
+                            "output": output,
+                            "factor": name,
+                            "mu_star": indices["mu_star"][i],
+                            "mu_star_conf": indices["mu_star_conf"][i],
+                            "sigma": indices["sigma"][i],
+                        }
+                    )
+    table = pd.DataFrame(rows).fillna(0.0)
+    rank = "ST" if results.kind == "sobol" else "mu_star"
+    return table.sort_values(["preset", rank], ascending=[True, False]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario discovery (PRIM)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """A box of the factor space where cooperation forms with high probability."""
+
+    preset: str
+    limits: pd.DataFrame  # factor, low, high: only the restricted factors
+    coverage: float  # share of all high-formation points that lie in the box
+    density: float  # share of the points in the box that are high-formation points
+    points: int  # points in the box
+    threshold: float
+
+
+def discover(
+    summary: pd.DataFrame, factors: list[str], preset: str, threshold: float = HIGH_FORMATION, min_density: float = 0.8
+) -> Discovery | None:
+    """PRIM (Friedman & Fisher 1999, the `PRIM` package) on the design points of one preset:
+    of the boxes on the peeling trajectory whose density is at least `min_density`, the one with
+    the most coverage (then the densest), for "formation rate >= threshold". None when no point
+    reaches it."""
+    import prim
+
+    group = summary[summary["preset"] == preset]
+    x = group[factors].astype(float).reset_index(drop=True)
+    y = (group["formation_rate"].to_numpy() >= threshold).astype(int)
+    if y.sum() == 0:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        box = prim.Prim(x, y, threshold=min_density, threshold_type=">").find_box()
+        trajectory = box.peeling_trajectory
+        dense = trajectory[trajectory["density"] >= min_density]
+        best = dense.sort_values(["coverage", "density"], ascending=False)  # most coverage, then densest
+        chosen = int(best.index[0]) if len(best) else int(trajectory["density"].idxmax())
+        box.select(chosen)
+    limits = box.limits.reset_index().rename(columns={"index": "factor", "min": "low", "max": "high"})[
+        ["factor", "low", "high"]
+    ]
+    return Discovery(
+        preset, limits, float(box.coverage), float(box.density), int(round(box.mass * len(group))), threshold
+    )
+
+
+def describe_box(discovery: Discovery, points: pd.DataFrame, words: dict[str, str]) -> str:
+    """The box in the words of its factors: "legitimacy of the key actor in Malaka ≥ 0.60 and
+    meetings a month ≥ 0.50". A side is named only where the box cuts into the points' range."""
+    parts = []
+    for row in discovery.limits.itertuples(index=False):
+        name = words.get(row.factor, row.factor)
+        lower = row.low > points[row.factor].min() + 1e-12
+        upper = row.high < points[row.factor].max() - 1e-12
+        if lower and upper:
+            parts.append(f"{row.low:.2f} ≤ {name} ≤ {row.high:.2f}")
+        elif lower:
+            parts.append(f"{name} ≥ {row.low:.2f}")
+        elif upper:
+            parts.append(f"{name} ≤ {row.high:.2f}")
+    return f" {words.get('and', 'and')} ".join(parts)

@@ -1,0 +1,433 @@
+"""`kerjasama report DIR`: one self-contained HTML file (figures embedded, no network needed) and
+the figures as PNGs, choosing what fits the experiment, with a plain-language summary on top.
+
+Arms get the comparison of setups, the barriers and the trajectories; designs get sweeps, a map
+for two-factor grids, sensitivity indices (sobol, morris) and scenario discovery (numeric
+factors). Every number in the text comes from the same tables as the figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import figures
+from sim.analysis import (
+    HIGH_FORMATION,
+    Results,
+    barrier_profiles,
+    describe_box,
+    discover,
+    formation_by_month,
+    grid_map,
+    load_results,
+    sensitivity,
+    stage_funnel,
+    sweep,
+)
+from sim.stages import ATTRIBUTES
+from sim.storage import write_atomically
+from sim.terms import BARRIER_WORDS, factor_name, setup_name, term
+
+MAX_TRAJECTORY_FIGURES = 8
+MIN_DISCOVERY_POINTS = 20  # fewer design points than this: too few for PRIM to find a box
+
+
+@dataclass
+class Section:
+    title: str
+    text: str = ""
+    figures: list[Path] = field(default_factory=list)
+    table: str = ""
+
+
+def build_report(folder: str | Path, lang: str = "en") -> Path:
+    """Write DIR/report.html and the figures (DIR/figures, or DIR/figures/id in Indonesian)."""
+    results = load_results(folder)
+    figure_folder = results.folder / "figures" / ("" if lang == "en" else lang)
+    figure_folder.mkdir(parents=True, exist_ok=True)
+    findings: list[str] = []
+    sections: list[Section] = []
+    if results.kind == "arms":
+        sections += compare_setups(results, figure_folder, lang, findings)
+    else:
+        sections += explore_design(results, figure_folder, lang, findings)
+    sections += why_it_fails(results, figure_folder, lang, findings)
+    sections += trajectories(results, figure_folder, lang)
+    page = render(results, findings, sections, lang)
+    path = results.folder / "report.html"
+    write_atomically(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return path
+
+
+def named(results: Results, lang: str) -> pd.DataFrame:
+    """The summary with readable labels: setup names for arms named after their preset."""
+    summary = results.summary.copy()
+    if results.kind == "arms":
+        summary["label"] = [
+            setup_name(p, lang) if str(label) == p else str(label)
+            for label, p in zip(summary["label"], summary["preset"], strict=True)
+        ]
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+
+
+def compare_setups(results: Results, folder: Path, lang: str, findings: list[str]) -> list[Section]:
+    summary = named(results, lang)
+    runs = results.runs.merge(summary[["point", "label"]], on="point", suffixes=("_file", ""))
+    shown = [
+        figures.formation_figure(summary, folder / "formation.png", results.months, lang),
+        figures.cumulative_figure(formation_by_month(runs, results.months), summary, folder / "cumulative.png", lang),
+        figures.funnel_figure(stage_funnel(runs), summary, folder / "funnel.png", lang),
+        figures.durability_figure(summary, folder / "durability.png", lang),
+    ]
+    if "difference_from_status_quo" in summary:
+        shown.insert(1, figures.difference_figure(summary, folder / "difference.png", lang))
+    best = summary.loc[summary["formation_rate"].idxmax()]
+    median = best["median_months_to_formation"]
+    findings.append(
+        term("finding.best", lang).format(
+            setup=best["label"],
+            rate=100 * best["formation_rate"],
+            low=100 * best["formation_low"],
+            high=100 * best["formation_high"],
+            months=f"{median:.0f}" if median == median else term("never", lang),
+            sustained=100 * best["sustained_rate"],
+        )
+    )
+    if "difference_from_status_quo" in summary:
+        reference = summary[summary["difference_from_status_quo"] == 0].iloc[0]
+        findings.append(
+            term("finding.reference", lang).format(
+                rate=100 * reference["formation_rate"],
+                setup=best["label"],
+                difference=100 * best["difference_from_status_quo"],
+                low=100 * best["difference_low"],
+                high=100 * best["difference_high"],
+            )
+        )
+    findings.append(
+        " ".join(
+            term("finding.each", lang).format(
+                setup=r["label"],
+                rate=100 * r["formation_rate"],
+                low=100 * r["formation_low"],
+                high=100 * r["formation_high"],
+            )
+            for _, r in summary.iterrows()
+        )
+    )
+    return [
+        Section(
+            term("report.compare", lang),
+            term("report.compare_text", lang),
+            shown,
+            arms_table(summary, results.regencies, lang),
+        )
+    ]
+
+
+def explore_design(results: Results, folder: Path, lang: str, findings: list[str]) -> list[Section]:
+    summary = named(results, lang)
+    factors = [f["path"] for f in results.factors]
+    findings.append(
+        term("finding.range", lang).format(
+            points=len(summary), low=100 * summary["formation_rate"].min(), high=100 * summary["formation_rate"].max()
+        )
+    )
+    sweeps = pd.concat([sweep(summary, f) for f in factors], ignore_index=True)
+    shown = [
+        figures.formation_figure(summary, folder / "formation.png", results.months, lang),
+        figures.sweep_figure(sweeps, folder / "sweeps.png", lang),
+    ]
+    numeric = [
+        f["path"]
+        for f in results.factors
+        if f.get("low") is not None
+        or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in f.get("values", []))
+    ]
+    if results.kind == "grid" and len(numeric) >= 2:
+        first, second = numeric[:2]
+        shown.append(figures.grid_map_figure(grid_map(summary, first, second), first, second, folder / "map.png", lang))
+    sections = [
+        Section(
+            term("report.sweeps", lang), term("report.sweeps_text", lang), shown, points_table(summary, factors, lang)
+        )
+    ]
+    if results.kind in ("sobol", "morris"):
+        sections.append(sensitivity_section(results, folder, lang, findings))
+    if numeric and len(summary) >= MIN_DISCOVERY_POINTS:
+        sections.append(discovery_section(results, summary, numeric, folder, lang, findings))
+    return sections
+
+
+def sensitivity_section(results: Results, folder: Path, lang: str, findings: list[str]) -> Section:
+    shown, tables = [], []
+    for output in results.manifest.get("outputs", ["formation_rate"]):
+        table = sensitivity(results, output)
+        shown.append(figures.sensitivity_figure(table, results.kind, folder / f"sensitivity_{output}.png", lang))
+        tables.append(sensitivity_table(table, results.kind, lang))
+        rank = "ST" if results.kind == "sobol" else "mu_star"
+        for preset, part in table.groupby("preset", sort=False):
+            top = part.sort_values(rank, ascending=False).head(2).to_dict("records")
+            if len(top) == 2:
+                template = "finding.sensitivity" if results.kind == "sobol" else "finding.morris"
+                findings.append(
+                    term(template, lang).format(
+                        output=term(f"output.{output}", lang),
+                        setup=setup_name(preset, lang),
+                        factor=factor_name(top[0]["factor"], lang),
+                        index=top[0][rank],
+                        second=factor_name(top[1]["factor"], lang),
+                        second_index=top[1][rank],
+                    )
+                )
+    text = term("report.sobol_text" if results.kind == "sobol" else "report.morris_text", lang)
+    return Section(term("report.sensitivity", lang), text, shown, "".join(tables))
+
+
+def discovery_section(
+    results: Results, summary: pd.DataFrame, factors: list[str], folder: Path, lang: str, findings: list[str]
+) -> Section:
+    shown, rows = [], []
+    words = {f: factor_name(f, lang) for f in factors} | {"and": term("and", lang)}
+    threshold = percent(HIGH_FORMATION)
+    for preset in dict.fromkeys(summary["preset"]):
+        found = discover(summary, factors, preset)
+        if found is None:
+            findings.append(term("finding.no_box", lang).format(setup=setup_name(preset, lang), threshold=threshold))
+            continue
+        box = describe_box(found, summary[summary["preset"] == preset], words) or term("everywhere", lang)
+        findings.append(
+            term("finding.box", lang).format(
+                setup=setup_name(preset, lang),
+                threshold=threshold,
+                density=percent(found.density),
+                box=box,
+                coverage=percent(found.coverage),
+            )
+        )
+        if len(factors) >= 2:
+            shown.append(figures.discovery_figure(summary, found, factors, folder / f"discovery_{preset}.png", lang))
+        rows.append((setup_name(preset, lang), box, percent(found.coverage), percent(found.density)))
+    header = [
+        term("table.setup", lang),
+        term("table.box", lang),
+        term("table.coverage", lang),
+        term("table.density", lang),
+    ]
+    text = term("report.discovery_text", lang).format(threshold=threshold)
+    return Section(term("report.discovery", lang), text, shown, html_table(header, rows))
+
+
+def percent(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def why_it_fails(results: Results, folder: Path, lang: str, findings: list[str]) -> list[Section]:
+    summary = named(results, lang)
+    if results.kind != "arms":  # pooled per preset, over the design's points
+        summary = pooled_by_preset(results, lang)
+    profiles = barrier_profiles(summary, results.regencies)
+    shown = [figures.barriers_figure(profiles, results.regencies, folder / "barriers.png", lang)]
+    for _, row in summary.iterrows():
+        if row["preset"] == "status_quo" or len(summary) == 1:
+            findings.append(
+                term("finding.barrier", lang).format(setup=row["label"], barriers=top_barriers(row, results.regencies))
+            )
+    return [Section(term("report.why", lang), term("report.why_text", lang), shown)]
+
+
+def pooled_by_preset(results: Results, lang: str) -> pd.DataFrame:
+    """Barrier shares per preset, pooled over all its points' runs."""
+    rows = []
+    for preset, runs in results.runs.groupby("preset", sort=False):
+        row = {"label": setup_name(preset, lang), "preset": preset}
+        for name in results.regencies:
+            totals = np.array([runs[f"shortfall_{name}_{a}"].to_numpy(np.float64).sum() for a in ATTRIBUTES])
+            shares = totals / totals.sum() if totals.sum() > 0 else np.zeros_like(totals)
+            row.update({f"barrier_{name}_{a}": s for a, s in zip(ATTRIBUTES, shares, strict=True)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def trajectories(results: Results, folder: Path, lang: str) -> list[Section]:
+    if results.trajectories is None or results.trajectories.empty:
+        return []
+    summary = named(results, lang).set_index("point")
+    shown = []
+    for point in list(dict.fromkeys(results.trajectories["point"]))[:MAX_TRAJECTORY_FIGURES]:
+        part = results.trajectories[results.trajectories["point"] == point]
+        shown.append(
+            figures.trajectories_figure(
+                part, str(summary.loc[point, "label"]), results.regencies, folder / f"trajectories_{point}.png", lang
+            )
+        )
+    return [Section(term("report.trajectories", lang), term("report.trajectories_text", lang), shown)]
+
+
+# --------------------------------------------------------------------------------------------
+# Tables and the page
+# --------------------------------------------------------------------------------------------
+
+
+def top_barriers(row: pd.Series, regencies: list[str]) -> str:
+    parts = []
+    for name in regencies:
+        shares = {a: row[f"barrier_{name}_{a}"] for a in ATTRIBUTES}
+        attribute = max(shares, key=shares.get)
+        if shares[attribute] > 0:
+            parts.append(f"{name} — {BARRIER_WORDS[attribute]} ({100 * shares[attribute]:.0f} %)")
+    return "; ".join(parts) or "—"
+
+
+def html_table(header: list[str], rows: list[tuple]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def interval(rate: float, low: float, high: float) -> str:
+    return f"{100 * rate:.1f} % ({100 * low:.1f}–{100 * high:.1f})"
+
+
+def arms_table(summary: pd.DataFrame, regencies: list[str], lang: str) -> str:
+    header = [
+        term("table.setup", lang),
+        term("table.formed", lang),
+        term("table.median", lang),
+        term("table.sustained", lang),
+        term("table.barriers", lang),
+    ]
+    differences = "difference_from_status_quo" in summary
+    if differences:
+        header.append(term("table.difference", lang))
+    rows = []
+    for _, r in summary.iterrows():
+        median = r["median_months_to_formation"]
+        row = [
+            r["label"],
+            interval(r["formation_rate"], r["formation_low"], r["formation_high"]),
+            f"{median:.0f}" if median == median else "—",
+            f"{100 * r['sustained_rate']:.1f} %",
+            top_barriers(r, regencies),
+        ]
+        if differences:
+            row.append(
+                f"{100 * r['difference_from_status_quo']:+.1f} pp ({100 * r['difference_low']:+.1f} to {100 * r['difference_high']:+.1f})"
+            )
+        rows.append(tuple(row))
+    return html_table(header, rows)
+
+
+def points_table(summary: pd.DataFrame, factors: list[str], lang: str) -> str:
+    top = summary.sort_values("formation_rate", ascending=False).head(10)
+    header = [
+        term("table.point", lang),
+        *(factor_name(f, lang) for f in factors),
+        term("table.formed", lang),
+        term("table.sustained", lang),
+    ]
+    rows = [
+        (
+            r["label"],
+            *(f"{r[f]:.3g}" if isinstance(r[f], float) else r[f] for f in factors),
+            interval(r["formation_rate"], r["formation_low"], r["formation_high"]),
+            f"{100 * r['sustained_rate']:.1f} %",
+        )
+        for _, r in top.iterrows()
+    ]
+    return f"<h3>{html.escape(term('report.points', lang))}</h3>" + html_table(header, rows)
+
+
+def sensitivity_table(table: pd.DataFrame, kind: str, lang: str) -> str:
+    if kind == "sobol":
+        header = [term("table.setup", lang), term("table.factor", lang), "S1 (95 % CI)", "ST (95 % CI)"]
+        rows = [
+            (
+                setup_name(r.preset, lang),
+                factor_name(r.factor, lang),
+                f"{r.S1:.3f} ± {r.S1_conf:.3f}",
+                f"{r.ST:.3f} ± {r.ST_conf:.3f}",
+            )
+            for r in table.itertuples()
+        ]
+    else:
+        header = [term("table.setup", lang), term("table.factor", lang), "μ* (95 % CI)", "σ"]
+        rows = [
+            (
+                setup_name(r.preset, lang),
+                factor_name(r.factor, lang),
+                f"{r.mu_star:.3f} ± {r.mu_star_conf:.3f}",
+                f"{r.sigma:.3f}",
+            )
+            for r in table.itertuples()
+        ]
+    return f"<h3>{html.escape(term('output.' + table['output'].iloc[0], lang))}</h3>" + html_table(header, rows)
+
+
+def embedded(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(path.stem)}"></figure>'
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.05em; } .findings { background: #f3f8f4; border-left: 4px solid #009E73; padding: 0.6em 1.2em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; } td, th { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; } dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; font-size: 0.92em; } dt { font-weight: 600; }
+figure { margin: 1.2em 0; } img { max-width: 100%; }
+"""
+
+
+def render(results: Results, findings: list[str], sections: list[Section], lang: str) -> str:
+    m = results.manifest
+    versions = ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())
+    git = m.get("git") or {}
+    commit = f"{git.get('commit', '')[:10]}{' (with uncommitted changes)' if git.get('dirty') else ''}" if git else "—"
+    replications = m["replications"]["requested"]
+    runs = m.get("runs", {})
+    about = [
+        ("about.experiment", f"{m['experiment']} — {m.get('description', '')}"),
+        ("about.scenario", f"{m['scenario']['name']} ({m['scenario']['file']})"),
+        (
+            "about.design",
+            f"{m['kind']}, {m['points']} {'arms' if m['kind'] == 'arms' else 'points'}, {replications} replications each",
+        ),
+        ("about.seed", m["seed"]),
+        ("about.months", f"{m['months']} {term('months', lang)}"),
+        ("about.runs", f"{runs.get('done', 0):,}" + (f" ({runs['failed']:,} failed)" if runs.get("failed") else "")),
+        ("about.finished", m.get("finished", "—")),
+        ("about.versions", versions),
+        ("about.commit", commit),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(term("report.title", lang).format(name=m["experiment"]))}</title>',
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(term('report.title', lang).format(name=m['experiment']))}</h1>",
+        f"<h2>{html.escape(term('report.summary', lang))}</h2>",
+        '<div class="findings"><ul>' + "".join(f"<li>{html.escape(f)}</li>" for f in findings) + "</ul></div>",
+        f"<h2>{html.escape(term('report.about', lang))}</h2>",
+        "<dl>"
+        + "".join(f"<dt>{html.escape(term(k, lang))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in about)
+        + "</dl>",
+    ]
+    for section in sections:
+        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        if section.text:
+            parts.append(f"<p>{html.escape(section.text)}</p>")
+        parts.append(section.table)
+        parts.extend(embedded(path) for path in section.figures)
+    parts.append("</body></html>")
+    return "\n".join(parts)
