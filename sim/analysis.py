@@ -286,9 +286,7 @@ def discover(
     limits = box.limits.reset_index().rename(columns={"index": "factor", "min": "low", "max": "high"})[
         ["factor", "low", "high"]
     ]
-    return Discovery(
-        preset, limits, float(box.coverage), float(box.density), int(round(box.mass * len(group))), threshold
-    )
+    return Discovery(preset, limits, float(box.coverage), float(box.density), round(box.mass * len(group)), threshold)
 
 
 def describe_box(discovery: Discovery, points: pd.DataFrame, words: dict[str, str]) -> str:

@@ -423,7 +423,7 @@ def _design_points(
     points = []
     for preset in presets:
         for row in rows:
-            values = {f.path: (int(round(v)) if f.integer else v) for f, v in zip(factors, row, strict=True)}
+            values = {f.path: (round(v) if f.integer else v) for f, v in zip(factors, row, strict=True)}
             label = (
                 f"{preset}: " + ", ".join(f"{short(path)}={value}" for path, value in values.items())
                 if kind == "grid"

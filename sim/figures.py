@@ -11,13 +11,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no display on servers, no window in workshops
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.analysis import Discovery  # noqa: E402
-from sim.stages import ATTRIBUTES, Stage  # noqa: E402
-from sim.terms import factor_name, setup_name, stage_name, term  # noqa: E402
+from sim.analysis import Discovery
+from sim.stages import ATTRIBUTES, Stage
+from sim.terms import factor_name, setup_name, stage_name, term
 
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 SETUP_COLOURS = {

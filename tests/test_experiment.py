@@ -227,10 +227,8 @@ def test_results_folder_summary_and_manifest(tmp_path):
     result = run_experiment(experiment, tmp_path / "out", workers=1)
     runs = runs_of(tmp_path / "out")
     assert (
-        len(runs) == 4 * 1500
-        and list(runs.columns[:5]) == ["point", "label", "preset", "replication", "formed"]
-        or "formed" in runs
-    )
+        len(runs) == 4 * 1500 and list(runs.columns[:5]) == ["point", "label", "preset", "replication", "formed"]
+    ) or "formed" in runs
     assert (runs.groupby("point")["replication"].apply(lambda r: list(r) == list(range(1500)))).all()
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     for point, group in runs.groupby("point"):
@@ -305,7 +303,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     process = kerjasama("experiment", str(path), "--out", "stopped", "--workers", "1", cwd=tmp_path)
     wait_for_chunks(tmp_path / "stopped", 1, process)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "--resume" in err and "runs are saved in stopped" in err and "Traceback" not in err
     assert json.loads((tmp_path / "stopped" / "manifest.json").read_text())["status"] == "interrupted"

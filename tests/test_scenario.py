@@ -99,9 +99,9 @@ def test_overrides_by_dotted_path_and_for_every_regency(default):
     )
     assert list(changed.params().institutions.legitimacy) == [0.5, 0.5, 0.5]
     assert changed.document["regency"][1]["capacity"] == 0.7
-    with pytest.raises(InputError, match="regency.Bleu.capacity.*did you mean 'Belu'"):
+    with pytest.raises(InputError, match=r"regency.Bleu.capacity.*did you mean 'Belu'"):
         default.with_overrides({"regency.Bleu.capacity": 0.7})
-    with pytest.raises(InputError, match="key_actor.legitimacy.TTU = 2: must be a number between 0 and 1"):
+    with pytest.raises(InputError, match=r"key_actor.legitimacy.TTU = 2: must be a number between 0 and 1"):
         default.with_overrides({"key_actor.legitimacy.TTU": 2})
 
 
@@ -176,7 +176,7 @@ def test_command_line_values_are_checked(default):
     with pytest.raises(InputError) as caught:
         load_scenario(months=-5, seed=-1)
     assert [p.field for p in caught.value.problems] == ["--months", "--seed"]
-    with pytest.raises(InputError, match="--setup = 'statusquo'.*did you mean 'status_quo'"):
+    with pytest.raises(InputError, match=r"--setup = 'statusquo'.*did you mean 'status_quo'"):
         load_scenario(setup="statusquo")
 
 
