@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from sim import console
+from sim.dashboard.server import serve
 from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
 from sim.experiment import Interrupted, run_experiment
@@ -79,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folder", metavar="DIR", help="a results folder of `kerjasama experiment`")
     report.add_argument("--lang", choices=LANGUAGES, default="en", help="English (en) or Bahasa Indonesia (id)")
     report.set_defaults(handler=command_report)
+
+    dashboard = commands.add_parser("dashboard", help="the workshop dashboard in the browser (offline, bilingual)")
+    dashboard.add_argument("--lang", choices=LANGUAGES, default="id", help="the language it starts in (default id)")
+    dashboard.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this computer only)"
+    )
+    dashboard.add_argument("--port", type=int, default=8765, help="the port (default 8765)")
+    dashboard.set_defaults(handler=command_dashboard)
 
     validate = commands.add_parser("validate", help="check scenario and experiment files and report every problem")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -187,6 +197,21 @@ def command_experiment(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     path = build_report(args.folder, args.lang)
     print(f"Report: {path} (figures in {path.parent / 'figures'}{'/' + args.lang if args.lang != 'en' else ''})")
+    return 0
+
+
+def command_dashboard(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:
+        raise InputError([Problem("command line", "--port", args.port, "must be a whole number from 1 to 65535")])
+    try:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((args.host, args.port))
+    except OSError as error:
+        allowed = f"must be an address of this machine with a free port ({error.strerror or error})"
+        raise InputError([Problem("command line", "--host/--port", f"{args.host}:{args.port}", allowed)]) from None
+    print(f"Kerjasama dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    serve(args.host, args.port, args.lang)
     return 0
 
 

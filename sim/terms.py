@@ -257,6 +257,116 @@ TERMS["id"].update(
     }
 )
 
+# The dashboard's words.
+TERMS["en"].update(
+    {
+        "ui.title": "Kerjasama — inter-regional cooperation on the Timor border",
+        "ui.language": "Bahasa / Language",
+        "ui.settings": "Settings",
+        "ui.settings_note": "Change the settings, then press Reset to start a run with them. The live odds follow every change at once.",
+        "ui.setup": "Setup",
+        "ui.key_actor": "A key actor convenes dialogue",
+        "ui.meetings": "Meetings per month",
+        "ui.strategy": "Strategy of the key actor",
+        "strategy.forum": "forum: everyone together",
+        "strategy.weakest_first": "weakest first, with the strongest",
+        "strategy.round_robin": "pairs in turn",
+        "ui.legitimacy": "Legitimacy of the key actor in {regency}",
+        "ui.body": "Cooperation body",
+        "body.none": "none (informal)",
+        "body.regional_management": "Regional Management",
+        "body.joint_secretariat": "joint secretariat",
+        "ui.local_wisdom": "Local wisdom: adat leaders, adat sanctions, a Perda",
+        "ui.regency_attributes": "{regency}: starting attributes",
+        "ui.months": "Horizon (months)",
+        "ui.seed": "Seed (a whole number)",
+        "ui.map": "Map",
+        "ui.timeline": "Grand design timeline",
+        "ui.attributes": "Attributes",
+        "ui.odds": "Live odds",
+        "ui.about": "About",
+        "ui.export": "Export",
+        "ui.month": "Month {month} of {months}",
+        "ui.initiative": "initiative",
+        "ui.election": "election",
+        "ui.drought": "drought",
+        "ui.meeting": "meeting",
+        "ui.binding": "{regency} is held back by: {barrier}",
+        "ui.cooperating": "{regency} is cooperating",
+        "ui.odds_text": "Probability that cooperation forms within {months} months",
+        "ui.odds_current": "these settings",
+        "ui.odds_status_quo": "status quo",
+        "ui.odds_difference": "difference in the same runs",
+        "ui.odds_note": "{runs} runs each, the same draws (seed {seed}); 95 % intervals",
+        "ui.computing": "computing…",
+        "ui.download_settings": "Settings as a scenario file (TOML)",
+        "ui.download_data": "This run, month by month (CSV)",
+        "ui.export_note": "The scenario file runs with: kerjasama run kerjasama_settings.toml",
+        "ui.problem": "A setting cannot be used",
+        "ui.timor_leste": "Timor-Leste",
+        "ui.oecusse": "Oecusse (Timor-Leste)",
+        "ui.seat": "Atambua: the bishop's seat",
+        "ui.schematic": "schematic; lines: trust",
+        "ui.formed": "Cooperation formed in month {month}; members: {members}",
+        "ui.dissolved": "Cooperation formed in month {month}, then dissolved",
+        "ui.not_formed": "No cooperation yet",
+    }
+)
+TERMS["id"].update(
+    {
+        "ui.title": "Kerjasama — kerja sama antardaerah di perbatasan Timor",
+        "ui.language": "Bahasa / Language",
+        "ui.settings": "Pengaturan",
+        "ui.settings_note": "Ubah pengaturan, lalu tekan Reset untuk memulai run dengan pengaturan itu. Peluang langsung mengikuti setiap perubahan.",
+        "ui.setup": "Pengaturan kelembagaan",
+        "ui.key_actor": "Aktor kunci memfasilitasi dialog",
+        "ui.meetings": "Pertemuan per bulan",
+        "ui.strategy": "Strategi aktor kunci",
+        "strategy.forum": "forum: semua bersama",
+        "strategy.weakest_first": "yang terlemah dulu, bersama yang terkuat",
+        "strategy.round_robin": "berpasangan bergiliran",
+        "ui.legitimacy": "Legitimasi aktor kunci di {regency}",
+        "ui.body": "Badan kerja sama",
+        "body.none": "tidak ada (informal)",
+        "body.regional_management": "Regional Management",
+        "body.joint_secretariat": "sekretariat bersama",
+        "ui.local_wisdom": "Kearifan lokal: tokoh adat, sanksi adat, Perda",
+        "ui.regency_attributes": "{regency}: atribut awal",
+        "ui.months": "Kurun waktu (bulan)",
+        "ui.seed": "Seed (bilangan bulat)",
+        "ui.map": "Peta",
+        "ui.timeline": "Lini waktu grand design",
+        "ui.attributes": "Atribut",
+        "ui.odds": "Peluang langsung",
+        "ui.about": "Tentang",
+        "ui.export": "Ekspor",
+        "ui.month": "Bulan {month} dari {months}",
+        "ui.initiative": "inisiatif",
+        "ui.election": "pemilu",
+        "ui.drought": "kekeringan",
+        "ui.meeting": "pertemuan",
+        "ui.binding": "{regency} tertahan oleh: {barrier}",
+        "ui.cooperating": "{regency} sedang bekerja sama",
+        "ui.odds_text": "Peluang kerja sama terbentuk dalam {months} bulan",
+        "ui.odds_current": "pengaturan ini",
+        "ui.odds_status_quo": "status quo",
+        "ui.odds_difference": "selisih pada run yang sama",
+        "ui.odds_note": "masing-masing {runs} run, undian yang sama (seed {seed}); interval 95 %",
+        "ui.computing": "menghitung…",
+        "ui.download_settings": "Pengaturan sebagai berkas skenario (TOML)",
+        "ui.download_data": "Run ini, bulan demi bulan (CSV)",
+        "ui.export_note": "Berkas skenario dijalankan dengan: kerjasama run kerjasama_settings.toml",
+        "ui.problem": "Ada pengaturan yang tidak dapat dipakai",
+        "ui.timor_leste": "Timor-Leste",
+        "ui.oecusse": "Oecusse (Timor-Leste)",
+        "ui.seat": "Atambua: kedudukan uskup",
+        "ui.schematic": "skematis; garis: kepercayaan",
+        "ui.formed": "Kerja sama terbentuk pada bulan {month}; anggota: {members}",
+        "ui.dissolved": "Kerja sama terbentuk pada bulan {month}, lalu bubar",
+        "ui.not_formed": "Belum ada kerja sama",
+    }
+)
+
 FACTOR_WORDS = {
     "en": {
         "key_actor.legitimacy": "legitimacy of the key actor",
@@ -306,10 +416,17 @@ def term(key: str, lang: str = "en") -> str:
     return TERMS.get(lang, {}).get(key) or TERMS["en"].get(key, key)
 
 
+def number(value: float, lang: str = "en", digits: int = 0, sign: bool = False) -> str:
+    """A number as readers of `lang` write it: 2,000.5 in English, 2.000,5 in Indonesian."""
+    text = f"{value:{'+' if sign else ''},.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "id" else text
+
+
 def stage_name(stage: Stage | int, lang: str = "en") -> str:
     return term(f"stage.{Stage(stage).name.lower()}", lang)
 
 
-def barrier_phrase(attribute: str) -> str:
-    """'tidak tahu (does not know)': the study's words with an English gloss."""
-    return f"{BARRIER_WORDS[attribute]} ({TERMS['en'][f'barrier.{attribute}']})"
+def barrier_phrase(attribute: str, lang: str = "en") -> str:
+    """The study's words with a gloss: 'tidak tahu (does not know)', 'tidak tahu (pengetahuan)'."""
+    gloss = TERMS["en"][f"barrier.{attribute}"] if lang == "en" else term(attribute, lang)
+    return f"{BARRIER_WORDS[attribute]} ({gloss})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -93,3 +94,17 @@ def test_the_installed_command_runs_and_fails_cleanly():
     assert ok.returncode == 0 and json.loads(ok.stdout)["months"] == 12
     usage = subprocess.run([sys.executable, "-m", "sim.cli", "run", "--months", "many"], capture_output=True, text=True)
     assert usage.returncode == 2 and "invalid int value" in usage.stderr and "Traceback" not in usage.stderr
+
+
+def test_the_dashboard_refuses_a_port_in_use_or_out_of_range(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+        assert f"127.0.0.1:{port}" in capsys.readouterr().err
+    assert main(["dashboard", "--port", "70000"]) == 2
+    assert "from 1 to 65535" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["dashboard", "--lang", "fr"])
+    assert stop.value.code == 2

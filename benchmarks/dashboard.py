@@ -1,0 +1,62 @@
+"""How quickly the workshop dashboard answers: the live odds after a change, and a Step with
+everything the page redraws.
+
+    .venv/bin/python benchmarks/dashboard.py
+
+The live odds run the ensemble twice (the settings and the status quo, 2,000 runs each) for
+every change; the issue asks for an answer within about a second. A Step advances the Mesa model
+one month and redraws the map, timeline and attribute panels as SVG.
+"""
+
+from __future__ import annotations
+
+import os
+
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from sim.dashboard import components, views  # noqa: E402
+from sim.dashboard.model import DashboardModel  # noqa: E402
+from sim.dashboard.settings import Settings  # noqa: E402
+
+
+def timed(action, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    components.odds(Settings.of())  # warm up imports and caches
+    print("live odds (settings + status quo, 2,000 runs each), seconds:")
+    for setup in ("status_quo", "key_actor", "rm_plus", "province_led"):
+        for months in (120, 240):
+            settings = replace(Settings.of(setup=setup), months=months)
+            times = timed(lambda s=settings: components.odds(s), 5)
+            print(f"  {setup:<14} {months:>3} months  median {statistics.median(times):.2f}  max {max(times):.2f}")
+
+    model = DashboardModel(Settings.of())
+
+    def step_and_draw() -> None:
+        model.step()
+        views.map_svg(model, "id")
+        views.timeline_svg(model, "id")
+        views.attributes_svg(model, "id")
+        views.binding_lines(model, "id")
+
+    times = timed(step_and_draw, 120)
+    print(
+        "one Step with the page's drawings (120 months of rm_plus), milliseconds: "
+        f"median {1000 * statistics.median(times):.1f}, max {1000 * max(times):.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""The dashboard's drawings as SVG text, from a model's history: a schematic map of West Timor,
+the grand design timeline and the attributes over time.
+
+SVG is redrawn in a few milliseconds at every step, needs no front-end library (the page works
+offline), and its labels are text a test can read.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from sim.dashboard.model import DashboardModel
+from sim.figures import regency_colour
+from sim.stages import ATTRIBUTES, Stage
+from sim.terms import barrier_phrase, number, stage_name, term
+
+STAGE_COLOURS = {
+    Stage.NONE: "#CCCCCC",
+    Stage.PLANNING: "#F0E442",
+    Stage.INITIATION: "#E69F00",
+    Stage.ORGANISING: "#56B4E9",
+    Stage.IMPLEMENTATION: "#009E73",
+    Stage.MONITORING: "#0072B2",
+}
+
+# Schematic geography (longitude, latitude), approximate: for display only.
+VIEW = (124.0, 125.35, -9.78, -8.88)  # west, east, south, north
+TIMOR = [
+    (124.0, -9.33),
+    (124.35, -9.16),
+    (124.55, -9.20),
+    (124.75, -9.05),
+    (124.95, -8.96),
+    (125.35, -8.86),
+    (125.35, -9.78),
+    (124.0, -9.78),
+]
+OECUSSE = [(124.04, -9.30), (124.35, -9.16), (124.47, -9.19), (124.45, -9.38), (124.25, -9.47), (124.06, -9.42)]
+BORDER = [(125.07, -8.95), (125.12, -9.10), (125.16, -9.25), (125.12, -9.40), (125.05, -9.56), (125.02, -9.78)]
+BORDER_POSTS = {"Wini": (124.50, -9.21), "Motaain": (125.08, -8.98), "Motamasin": (125.07, -9.49)}
+ATAMBUA = (124.89, -9.11)
+WIDTH, HEIGHT = 460, 330
+SEAT_LIFT = 36  # the key actor's star is drawn this far above Atambua, clear of Belu's circle
+
+
+def project(lon: float, lat: float) -> tuple[float, float]:
+    west, east, south, north = VIEW
+    return (lon - west) / (east - west) * WIDTH, (north - lat) / (north - south) * HEIGHT
+
+
+def points(coordinates: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in (project(*c) for c in coordinates))
+
+
+def svg(width: int, height: int, body: list[str], label: str, max_height: int | None = None) -> str:
+    """An SVG scaled to its card's width; `max_height` (px) keeps it inside a dashboard cell."""
+    limit = f"; max-height: {max_height}px" if max_height else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(label)}" style="font-family: sans-serif; font-size: 11px{limit}">'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def regency_positions(model: DashboardModel) -> list[tuple[float, float]]:
+    """Where each regency is drawn: its capital, or around a circle where the scenario has no position."""
+    placed = []
+    for i, regency in enumerate(model.regencies):
+        if regency.position and VIEW[0] <= regency.position[0] <= VIEW[1] and VIEW[2] <= regency.position[1] <= VIEW[3]:
+            placed.append(project(*regency.position))
+        else:
+            angle = 2 * np.pi * i / len(model.regencies)
+            placed.append((WIDTH / 2 + 120 * np.cos(angle), HEIGHT / 2 + 100 * np.sin(angle)))
+    return placed
+
+
+def map_svg(model: DashboardModel, lang: str) -> str:
+    """Regencies coloured by their stage, trust as lines, the bishop's meetings of this month."""
+    body = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#DCEBF5"/>']
+    body.append(f'<polygon points="{points(TIMOR)}" fill="#F4F1E8" stroke="#999" stroke-width="0.8"/>')
+    for shape in (OECUSSE, BORDER[:] + [(125.35, -9.78), (125.35, -8.86)]):
+        body.append(f'<polygon points="{points(shape)}" fill="#E3DED0" stroke="#999" stroke-width="0.8"/>')
+    body.append(
+        f'<polyline points="{points(BORDER)}" fill="none" stroke="#B22222" stroke-width="1.6" stroke-dasharray="5,3"/>'
+    )
+    x, y = project(125.22, -9.30)
+    body.append(
+        f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="12" text-anchor="middle">{escape(term("ui.timor_leste", lang))}</text>'
+    )
+    x, y = project(124.24, -9.33)
+    body.append(
+        f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="9" text-anchor="middle">{escape(term("ui.oecusse", lang))}</text>'
+    )
+    for name, (lon, lat) in BORDER_POSTS.items():
+        x, y = project(lon, lat)
+        body.append(
+            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="#7A1F1F" font-size="10">PLBN {escape(name)}</text>'
+        )
+
+    state, positions = model.state, regency_positions(model)
+    names = [r.name for r in model.regencies]
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            trust = (state.trust[i, j] + state.trust[j, i]) / 2
+            (x1, y1), (x2, y2) = positions[i], positions[j]
+            body.append(
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" stroke-width="{1 + 7 * trust:.1f}" stroke-opacity="{0.25 + 0.6 * trust:.2f}"/>'
+            )
+            body.append(
+                f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 3:.0f}" fill="#333" font-size="9" text-anchor="middle">{number(trust, lang, digits=2)}</text>'
+            )
+    if model.key_actor:
+        ax, ay = project(*ATAMBUA)
+        ay -= SEAT_LIFT
+        met = model.history["met"][-1]
+        for i, (x, y) in enumerate(positions):
+            if met[i]:
+                body.append(
+                    f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#CC79A7" stroke-width="2.5" stroke-dasharray="4,3"/>'
+                )
+    members = set(model.member_names)
+    for i, regency in enumerate(model.regencies):
+        x, y = positions[i]
+        stage = Stage(int(state.stage[i]))
+        ring = ' stroke="#006644" stroke-width="4"' if regency.name in members else ' stroke="#444" stroke-width="1"'
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="27" fill="{STAGE_COLOURS[stage]}"{ring}/>')
+        body.append(
+            f'<text x="{x:.1f}" y="{y - 2:.1f}" text-anchor="middle" font-weight="bold" font-size="12">{escape(regency.name)}</text>'
+        )
+        body.append(
+            f'<text x="{x:.1f}" y="{y + 11:.1f}" text-anchor="middle" font-size="8.5">{escape(stage_name(stage, lang))}</text>'
+        )
+    if model.key_actor:
+        ax, ay = project(*ATAMBUA)
+        ay -= SEAT_LIFT
+        body.append(f'<text x="{ax:.1f}" y="{ay + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>')
+        body.append(
+            f'<text x="{ax - 11:.1f}" y="{ay + 3:.1f}" font-size="9" fill="#8B2A6B" text-anchor="end">{escape(term("ui.seat", lang))}</text>'
+        )
+    body.append(f'<text x="6" y="{HEIGHT - 6}" font-size="9" fill="#555">{escape(term("ui.schematic", lang))}</text>')
+    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=240)
+
+
+def timeline_svg(model: DashboardModel, lang: str) -> str:
+    """Each regency's stage (and the initiative's) month by month; elections and droughts marked."""
+    months, names = model.spec.months, [r.name for r in model.regencies]
+    left, top, row, width = 78, 20, 20, 560
+    rows = [term("ui.initiative", lang), *names]
+    height = top + row * len(rows) + 62
+    x_of = lambda month: left + month / months * (width - left - 10)  # noqa: E731
+    body = [f'<rect width="{width}" height="{height}" fill="white"/>']
+    history = model.history
+    for month, dry in enumerate(history["drought"]):
+        if dry:
+            body.append(
+                f'<rect x="{x_of(month - 0.5):.1f}" y="{top - 4}" width="{x_of(1) - x_of(0):.2f}" height="{row * len(rows) + 4}" fill="#F5D6A8" opacity="0.6"/>'
+            )
+    stages = [history["initiative"], *np.array(history["stage"]).T.tolist()]
+    for r, (label, series) in enumerate(zip(rows, stages, strict=True)):
+        y = top + r * row
+        body.append(
+            f'<text x="{left - 6}" y="{y + row / 2 + 4:.0f}" text-anchor="end" font-weight="{"bold" if r == 0 else "normal"}">{escape(label)}</text>'
+        )
+        start = 0
+        for month in range(1, len(series) + 1):
+            if month == len(series) or series[month] != series[start]:
+                colour = STAGE_COLOURS[Stage(series[start])]
+                body.append(
+                    f'<rect x="{x_of(start):.1f}" y="{y + 2}" width="{max(x_of(month) - x_of(start), 1):.1f}" height="{row - 5}" fill="{colour}"/>'
+                )
+                start = month
+    for month, elected in enumerate(history["election"]):
+        if elected:
+            x = x_of(month)
+            body.append(
+                f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + row * len(rows)}" stroke="#B22222" stroke-width="1.5"/>'
+            )
+            body.append(
+                f'<text x="{x:.1f}" y="{top - 8}" fill="#B22222" font-size="9" text-anchor="middle">{escape(term("ui.election", lang))}</text>'
+            )
+    now = x_of(model.month)
+    axis_y = top + row * len(rows) + 12
+    body.append(
+        f'<line x1="{now:.1f}" y1="{top - 6}" x2="{now:.1f}" y2="{axis_y - 8}" stroke="#222" stroke-width="1"/>'
+    )
+    for month in range(0, months + 1, 12 if months <= 240 else 60):
+        body.append(
+            f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="9" fill="#555">{month}</text>'
+        )
+    legend_y = axis_y + 18
+    x = left
+    for stage, colour in STAGE_COLOURS.items():
+        label = stage_name(stage, lang)
+        body.append(
+            f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/><text x="{x + 13}" y="{legend_y}" font-size="9">{escape(label)}</text>'
+        )
+        x += 17 + 5.2 * len(label)
+    drought, election = escape(term("ui.drought", lang)), escape(term("ui.election", lang))
+    election_x = left + 30 + 5.2 * len(drought)
+    body.append(
+        f'<rect x="{left}" y="{legend_y + 7}" width="10" height="10" fill="#F5D6A8"/><text x="{left + 13}" y="{legend_y + 16}" font-size="9">{drought}</text>'
+        f'<line x1="{election_x:.1f}" y1="{legend_y + 6}" x2="{election_x:.1f}" y2="{legend_y + 18}" stroke="#B22222" stroke-width="1.5"/>'
+        f'<text x="{election_x + 5:.1f}" y="{legend_y + 16}" font-size="9">{election}</text>'
+    )
+    return svg(width, height, body, term("ui.timeline", lang))
+
+
+def attributes_svg(model: DashboardModel, lang: str) -> str:
+    """Small multiples: each attribute (and mean trust) of each regency over the months."""
+    values = np.array(model.history["values"])  # (months so far + 1, n, 6)
+    months, names = model.spec.months, [r.name for r in model.regencies]
+    panel_w, panel_h, gap = 180, 92, 16
+    width, height = 3 * panel_w + 2 * gap, 2 * (panel_h + 34) + 22
+    body = [f'<rect width="{width}" height="{height}" fill="white"/>']
+    for k, attribute in enumerate(ATTRIBUTES):
+        ox, oy = (k % 3) * (panel_w + gap), (k // 3) * (panel_h + 34) + 16
+        body.append(f'<text x="{ox}" y="{oy - 4}" font-weight="bold">{escape(term(attribute, lang))}</text>')
+        body.append(f'<rect x="{ox}" y="{oy}" width="{panel_w}" height="{panel_h}" fill="#FAFAFA" stroke="#CCC"/>')
+        for level in (0.25, 0.5, 0.75):
+            body.append(
+                f'<line x1="{ox}" y1="{oy + panel_h * (1 - level):.1f}" x2="{ox + panel_w}" y2="{oy + panel_h * (1 - level):.1f}" stroke="#EEE"/>'
+            )
+        for i in range(len(names)):
+            line = " ".join(
+                f"{ox + m / months * panel_w:.1f},{oy + panel_h * (1 - v):.1f}" for m, v in enumerate(values[:, i, k])
+            )
+            body.append(f'<polyline points="{line}" fill="none" stroke="{regency_colour(i)}" stroke-width="1.8"/>')
+    x = 0
+    for i, name in enumerate(names):
+        body.append(
+            f'<rect x="{x}" y="{height - 14}" width="18" height="4" fill="{regency_colour(i)}"/><text x="{x + 22}" y="{height - 9}" font-size="10">{escape(name)}</text>'
+        )
+        x += 30 + 7 * len(name)
+    return svg(width, height, body, term("ui.attributes", lang))
+
+
+def binding_lines(model: DashboardModel, lang: str) -> list[str]:
+    """Each regency's binding barrier now, in the study's words."""
+    lines = []
+    for regency in model.regencies:
+        barrier = regency.binding_barrier
+        if barrier is None:
+            lines.append(term("ui.cooperating", lang).format(regency=regency.name))
+        else:
+            lines.append(term("ui.binding", lang).format(regency=regency.name, barrier=barrier_phrase(barrier, lang)))
+    return lines

@@ -1,0 +1,186 @@
+"""End to end: `kerjasama dashboard` on 127.0.0.1, driven by Debian's headless Chromium.
+
+What a workshop relies on: the page comes up offline, a changed setting takes effect at Reset,
+Step advances the run, the language switch changes the labels, a bad seed shows a message, and
+two participants' sessions never move each other's model.
+
+The tests need `/usr/bin/chromium` (or $CHROMIUM). Without it they are skipped, unless
+KERJASAMA_REQUIRE_BROWSER=1 (set by `.ci/run`), which turns a missing browser into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = Path(os.environ.get("KERJASAMA_TEST_ARTEFACTS", ROOT / "test-artefacts"))
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("KERJASAMA_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
+
+expect.set_options(timeout=20_000)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's browser is Debian's Chromium (`playwright install` cannot work offline)."""
+    return {**browser_type_launch_args, "args": CHROMIUM_ARGS, "executable_path": CHROMIUM}
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=timeout).status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def dashboard():
+    """The dashboard as a user starts it (Indonesian by default), on a free port."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (ARTEFACTS / "dashboard-server.log").open("w")
+    command = [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ARTEFACTS, stdout=log, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
+    try:
+        while not answers(url + "/readyz"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the dashboard did not start:\n" + (ARTEFACTS / "dashboard-server.log").read_text()[-3000:])
+            time.sleep(0.2)
+        # Offline, the page's JavaScript must come from the installed assets, not a CDN.
+        assert answers(url + "/_solara/cdn/requirejs@2.3.6/require.js", timeout=30), "Solara assets are not installed"
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def open_page(page, url: str, failed: list[str] | None = None):
+    if failed is not None:
+        page.on("requestfailed", lambda request: failed.append(request.url))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(url)
+    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible(timeout=60_000)
+    return page
+
+
+def card(page, title: str):
+    return page.locator(".v-card__title").get_by_text(title, exact=True)
+
+
+def step(page, times: int = 1) -> None:
+    for _ in range(times):
+        page.get_by_role("button", name="Step").click()
+
+
+def test_a_changed_setting_takes_effect_at_reset_and_step_advances(dashboard, page):
+    failed: list[str] = []
+    open_page(page, dashboard, failed)
+    expect(card(page, "Peluang langsung")).to_be_visible()
+    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
+    horizon.focus()
+    horizon.press("ArrowRight")
+    expect(horizon).to_have_attribute("aria-valuenow", "132")
+    # The live odds follow the change at once; the running model waits for Reset.
+    expect(page.get_by_text("Peluang kerja sama terbentuk dalam 132 bulan")).to_be_visible()
+    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
+    step(page, 2)
+    expect(page.get_by_text("Time: 2.0")).to_be_visible()
+    expect(page.get_by_text("Bulan 2 dari 132")).to_be_visible()
+    expect(page.get_by_text("masing-masing 2.000 run")).to_be_visible()
+    page.screenshot(path=ARTEFACTS / "dashboard-id.png", full_page=True)
+    assert failed == [], f"requests that failed (the page must work offline): {failed}"
+
+
+def test_the_language_switch_changes_every_card(dashboard, page):
+    open_page(page, dashboard)
+    indonesian = ["Peta", "Peluang langsung", "Lini waktu grand design", "Atribut", "Tentang", "Ekspor"]
+    for label in indonesian:
+        expect(card(page, label)).to_be_visible()
+    expect(page.get_by_text("TTU tertahan oleh: tidak tahu (pengetahuan)")).to_be_visible()
+    page.get_by_role("button", name="English").click()
+    for label in ["Map", "Live odds", "Grand design timeline", "Attributes", "About", "Export"]:
+        expect(card(page, label)).to_be_visible()
+    expect(page.get_by_text("Month 0 of 120")).to_be_visible()
+    expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)")).to_be_visible()
+    expect(page.get_by_text("2,000 runs each")).to_be_visible()
+    expect(card(page, "Peluang langsung")).to_have_count(0)
+    page.screenshot(path=ARTEFACTS / "dashboard-en.png", full_page=True)
+
+
+def test_a_bad_seed_shows_a_message_not_a_crash(dashboard, page):
+    open_page(page, dashboard)
+    seed = page.get_by_label("Seed (bilangan bulat)")
+    seed.fill("tiga")
+    seed.press("Enter")
+    expect(page.get_by_text("Ada pengaturan yang tidak dapat dipakai").first).to_be_visible()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()  # the run falls back to the default seed
+    step(page)
+    expect(page.get_by_text("Bulan 1 dari 120")).to_be_visible()
+    seed.fill("7")
+    seed.press("Enter")
+    expect(page.get_by_text("undian yang sama (seed 7)")).to_be_visible()
+
+
+def test_play_runs_to_the_horizon_and_stops(dashboard, page):
+    open_page(page, dashboard)
+    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
+    horizon.focus()
+    horizon.press("Home")
+    expect(horizon).to_have_attribute("aria-valuenow", "12")
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_role("button", name="▶").click()
+    expect(page.get_by_text("Bulan 12 dari 12")).to_be_visible()
+    expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
+    timeline = page.get_by_role("img", name="Lini waktu grand design")
+    expect(timeline).to_contain_text("inisiatif")
+
+
+def test_two_participants_have_independent_models(dashboard, browser):
+    first, second = browser.new_context().new_page(), browser.new_context().new_page()
+    open_page(first, dashboard)
+    open_page(second, dashboard)
+    step(first, 3)
+    expect(first.get_by_text("Bulan 3 dari 120")).to_be_visible()
+    step(second)
+    expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()  # a shared model would show month 4
+    first.get_by_role("button", name="Reset").click()
+    expect(first.get_by_text("Bulan 0 dari 120")).to_be_visible()
+    expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()
+    first.context.close()
+    second.context.close()
