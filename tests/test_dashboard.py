@@ -265,13 +265,22 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
         time.sleep(0.1)
     text = page_text(box)
     assert "within 120 months" in text and "2,000 runs each" in text
-    shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]  # each rate, then its interval
-    current, quo = shown[0], shown[3]
+    # per column: the rate and its interval, then the share still cooperating and its interval
+    shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]
+    current, quo = shown[0], shown[6]
+    assert "still cooperating at the end" in text
     assert current > 90 and quo < 1
     settings.set(replace(settings.value, seed="x"))
     while "A setting cannot be used" not in page_text(box):
         assert time.monotonic() < deadline, page_text(box)
         time.sleep(0.1)
+    for months in (24, 36, 48, 60):  # a dragged slider: only the last value counts
+        settings.set(replace(settings.value, seed="3", months=months))
+    expected = f"{100 * components.odds(settings.value)['formation_rates']['result']:.1f} %"
+    while not ("within 60 months" in page_text(box) and "(seed 3)" in page_text(box)):
+        assert time.monotonic() < deadline, page_text(box)
+        time.sleep(0.1)
+    assert page_text(box).count(expected) >= 1
     rc.close()
 
 
@@ -279,3 +288,21 @@ def test_the_live_odds_follow_the_horizon():
     short, long = (components.odds(replace(Settings.of(setup="key_actor"), months=m)) for m in (24, 240))
     assert short["formation_rates"]["result"] < long["formation_rates"]["result"]
     assert short["formation_rates"]["baseline"] == 0.0
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_about_text_renders_with_its_list_of_things_to_try(lang):
+    box, rc = solara.render(components.AboutCard(lang), handle_error=False)
+    html = page_text(box)
+    assert html.count("<li>") >= 4 and "Egidius Fkun" in html and "<strong>" in html
+    rc.close()
+
+
+def test_the_live_odds_say_how_often_cooperation_lasts():
+    informal = components.odds(Settings.of(setup="key_actor"))
+    with_body = components.odds(replace(Settings.of(setup="key_actor"), body="regional_management"))
+    for result in (informal, with_body):
+        assert result["sustained_rates"]["result"] <= result["formation_rates"]["result"]
+        low, high = result["sustained_ci"]["result"]
+        assert low <= result["sustained_rates"]["result"] <= high
+    assert with_body["sustained_rates"]["result"] > informal["sustained_rates"]["result"]

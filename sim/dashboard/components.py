@@ -4,6 +4,7 @@ about and export. Every label comes from `sim/terms.py` in the session's languag
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sim.terms import number, setup_name, term
 from sim.validation import InputError
 
 ODDS_RUNS = 2000  # replications per setting for the live odds: about half a second in all
+SETTLE_SECONDS = 0.2  # the live odds wait this long for the settings to stop changing
 ABOUT = Path(__file__).parent / "about"
 LINE = {"display": "block"}  # one Text per line
 SMALL = {"display": "block", "font-size": "0.8em", "color": "#555"}
@@ -162,16 +164,32 @@ def percent(share: float, lang: str) -> str:
 
 
 def odds(settings: Settings) -> dict:
-    """Formation within the horizon under the settings and under the status quo, same draws."""
+    """Formation within the horizon, and cooperation still in force at its end, under the
+    settings and under the status quo, from the same draws."""
     seed = settings.seed_number()
     current = run_ensemble(settings.scenario_object(), ODDS_RUNS, seed=seed)
     quo = run_ensemble(settings.scenario_object(setup="status_quo"), ODDS_RUNS, seed=seed)
-    return {"seed": seed, "months": settings.months, **compare(current, quo)}
+    lasting = {key: result.summary() for key, result in (("result", current), ("baseline", quo))}
+    return {
+        "seed": seed,
+        "months": settings.months,
+        "sustained_rates": {key: summary["sustained_rate"] for key, summary in lasting.items()},
+        "sustained_ci": {key: summary["sustained_ci"] for key, summary in lasting.items()},
+        **compare(current, quo),
+    }
 
 
 @solara.component
 def OddsCard(settings: solara.Reactive[Settings], lang: str) -> None:
-    task = solara.lab.use_task(lambda: odds(settings.value), dependencies=[settings.value], raise_error=False)
+    wanted = settings.value
+
+    def answer() -> dict | None:
+        # A dragged slider sends a stream of values, and a running computation cannot be
+        # stopped: wait a moment, and compute only if no newer value has arrived meanwhile.
+        time.sleep(SETTLE_SECONDS)
+        return odds(wanted) if task.is_current() else None
+
+    task = solara.lab.use_task(answer, dependencies=[wanted], raise_error=False)
     with solara.Card(term("ui.odds", lang)):
         solara.Text(
             term("ui.odds_text", lang).format(months=settings.value.months), style={**LINE, "font-weight": "bold"}
@@ -197,6 +215,12 @@ def OddsCard(settings: solara.Reactive[Settings], lang: str) -> None:
                             percent(rates[key], lang), style={**LINE, "font-size": "2em", "font-weight": "bold"}
                         )
                         solara.Text(f"{percent(low, lang)} – {percent(high, lang)}", style=LINE)
+                        low, high = result["sustained_ci"][key]
+                        solara.Text(
+                            f"{term('ui.odds_lasting', lang)}: {percent(result['sustained_rates'][key], lang)} "
+                            f"({percent(low, lang)} – {percent(high, lang)})",
+                            style=SMALL,
+                        )
             difference = result["formation"]
             low, high = difference["ci"]
             points = [number(100 * value, lang, digits=1, sign=True) for value in (difference["difference"], low, high)]
