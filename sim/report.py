@@ -32,7 +32,7 @@ from sim.analysis import (
 )
 from sim.stages import ATTRIBUTES
 from sim.storage import write_atomically
-from sim.terms import BARRIER_WORDS, factor_name, setup_name, term
+from sim.terms import BARRIER_WORDS, factor_name, number, setup_name, term
 
 MAX_TRAJECTORY_FIGURES = 8
 MIN_DISCOVERY_POINTS = 20  # fewer design points than this: too few for PRIM to find a box
@@ -323,7 +323,8 @@ def arms_table(summary: pd.DataFrame, regencies: list[str], lang: str) -> str:
         ]
         if differences:
             row.append(
-                f"{100 * r['difference_from_status_quo']:+.1f} pp ({100 * r['difference_low']:+.1f} to {100 * r['difference_high']:+.1f})"
+                f"{100 * r['difference_from_status_quo']:+.1f} pp ({100 * r['difference_low']:+.1f} "
+                f"{term('range_to', lang)} {100 * r['difference_high']:+.1f})"
             )
         rows.append(tuple(row))
     return html_table(header, rows)
@@ -394,19 +395,28 @@ def render(results: Results, findings: list[str], sections: list[Section], lang:
     m = results.manifest
     versions = ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())
     git = m.get("git") or {}
-    commit = f"{git.get('commit', '')[:10]}{' (with uncommitted changes)' if git.get('dirty') else ''}" if git else "—"
+    dirty = f" ({term('about.dirty', lang)})" if git.get("dirty") else ""
+    commit = f"{git.get('commit', '')[:10]}{dirty}" if git else "—"
     replications = m["replications"]["requested"]
+    if isinstance(replications, int):
+        replications = number(replications, lang)
     runs = m.get("runs", {})
+    failed = f" ({number(runs['failed'], lang)} {term('about.failed', lang)})" if runs.get("failed") else ""
     about = [
         ("about.experiment", f"{m['experiment']} — {m.get('description', '')}"),
         ("about.scenario", f"{m['scenario']['name']} ({m['scenario']['file']})"),
         (
             "about.design",
-            f"{m['kind']}, {m['points']} {'arms' if m['kind'] == 'arms' else 'points'}, {replications} replications each",
+            term("about.design_text", lang).format(
+                kind=term(f"kind.{m['kind']}", lang),
+                points=m["points"],
+                unit=term("about.arms" if m["kind"] == "arms" else "about.points", lang),
+                replications=replications,
+            ),
         ),
         ("about.seed", m["seed"]),
         ("about.months", f"{m['months']} {term('months', lang)}"),
-        ("about.runs", f"{runs.get('done', 0):,}" + (f" ({runs['failed']:,} failed)" if runs.get("failed") else "")),
+        ("about.runs", number(runs.get("done", 0), lang) + failed),
         ("about.finished", m.get("finished", "—")),
         ("about.versions", versions),
         ("about.commit", commit),

@@ -130,6 +130,10 @@ def test_the_report_in_bahasa_indonesia(folders):
     page = (folders["arms"] / "report.html").read_text()
     assert '<html lang="id">' in page and "Temuan eksperimen" in page and "Mengapa gagal" in page
     assert "Aktor kunci (uskup)" in page and "What the experiment found" not in page
+    text = re.sub(r"<[^>]+>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", page)
+    for english in ("replications each", " arms,", " to +", " to -", "uncommitted", " failed"):
+        assert english not in text, english
+    assert "masing-masing" in text and " hingga " in text
     assert (folders["arms"] / "figures" / "id" / "funnel.png").exists()
 
 
