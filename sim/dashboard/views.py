@@ -79,69 +79,89 @@ def regency_positions(model: DashboardModel) -> list[tuple[float, float]]:
 
 def map_svg(model: DashboardModel, lang: str) -> str:
     """Regencies coloured by their stage, trust as lines, the bishop's meetings of this month."""
+    positions = regency_positions(model)
+    seat = seat_position() if model.key_actor else None
+    body = geography(lang) + trust_lines(model, positions, lang)
+    if seat:
+        body += meeting_lines(model.history["met"][-1], positions, seat)
+    body += regency_circles(model, positions, lang)
+    if seat:
+        body += seat_marker(seat, lang)
+    body.append(f'<text x="6" y="{HEIGHT - 6}" font-size="9" fill="#555">{escape(term("ui.schematic", lang))}</text>')
+    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=240)
+
+
+def seat_position() -> tuple[float, float]:
+    x, y = project(*ATAMBUA)
+    return x, y - SEAT_LIFT
+
+
+def geography(lang: str) -> list[str]:
+    """Sea, West Timor, Timor-Leste with Oecusse, the border and its posts."""
     body = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#DCEBF5"/>']
     body.append(f'<polygon points="{points(TIMOR)}" fill="#F4F1E8" stroke="#999" stroke-width="0.8"/>')
-    for shape in (OECUSSE, BORDER[:] + [(125.35, -9.78), (125.35, -8.86)]):
+    for shape in (OECUSSE, [*BORDER, (125.35, -9.78), (125.35, -8.86)]):
         body.append(f'<polygon points="{points(shape)}" fill="#E3DED0" stroke="#999" stroke-width="0.8"/>')
     body.append(
         f'<polyline points="{points(BORDER)}" fill="none" stroke="#B22222" stroke-width="1.6" stroke-dasharray="5,3"/>'
     )
-    x, y = project(125.22, -9.30)
-    body.append(
-        f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="12" text-anchor="middle">{escape(term("ui.timor_leste", lang))}</text>'
-    )
-    x, y = project(124.24, -9.33)
-    body.append(
-        f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="9" text-anchor="middle">{escape(term("ui.oecusse", lang))}</text>'
-    )
+    for key, (lon, lat), size in (("ui.timor_leste", (125.22, -9.30), 12), ("ui.oecusse", (124.24, -9.33), 9)):
+        x, y = project(lon, lat)
+        body.append(
+            f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="{size}" text-anchor="middle">{escape(term(key, lang))}</text>'
+        )
     for name, (lon, lat) in BORDER_POSTS.items():
         x, y = project(lon, lat)
         body.append(
             f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="#7A1F1F" font-size="10">PLBN {escape(name)}</text>'
         )
+    return body
 
-    state, positions = model.state, regency_positions(model)
-    names = [r.name for r in model.regencies]
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            trust = (state.trust[i, j] + state.trust[j, i]) / 2
+
+def trust_lines(model: DashboardModel, positions: list[tuple[float, float]], lang: str) -> list[str]:
+    """A line between each pair of regencies, thicker and darker as they trust each other more."""
+    body, trust = [], model.state.trust
+    for i in range(len(positions)):
+        for j in range(i + 1, len(positions)):
+            mutual = (trust[i, j] + trust[j, i]) / 2
             (x1, y1), (x2, y2) = positions[i], positions[j]
             body.append(
-                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" stroke-width="{1 + 7 * trust:.1f}" stroke-opacity="{0.25 + 0.6 * trust:.2f}"/>'
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" stroke-width="{1 + 7 * mutual:.1f}" stroke-opacity="{0.25 + 0.6 * mutual:.2f}"/>'
+                f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 3:.0f}" fill="#333" font-size="9" text-anchor="middle">{number(mutual, lang, digits=2)}</text>'
             )
-            body.append(
-                f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 3:.0f}" fill="#333" font-size="9" text-anchor="middle">{number(trust, lang, digits=2)}</text>'
-            )
-    if model.key_actor:
-        ax, ay = project(*ATAMBUA)
-        ay -= SEAT_LIFT
-        met = model.history["met"][-1]
-        for i, (x, y) in enumerate(positions):
-            if met[i]:
-                body.append(
-                    f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#CC79A7" stroke-width="2.5" stroke-dasharray="4,3"/>'
-                )
-    members = set(model.member_names)
-    for i, regency in enumerate(model.regencies):
-        x, y = positions[i]
-        stage = Stage(int(state.stage[i]))
+    return body
+
+
+def meeting_lines(met: np.ndarray, positions: list[tuple[float, float]], seat: tuple[float, float]) -> list[str]:
+    """A dashed line from the key actor's seat to each regency he met this month."""
+    ax, ay = seat
+    return [
+        f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#CC79A7" stroke-width="2.5" stroke-dasharray="4,3"/>'
+        for (x, y), attended in zip(positions, met, strict=True)
+        if attended
+    ]
+
+
+def regency_circles(model: DashboardModel, positions: list[tuple[float, float]], lang: str) -> list[str]:
+    """Each regency in the colour of its stage; members of the cooperation ringed in green."""
+    body, members = [], set(model.member_names)
+    for regency, (x, y), stage in zip(model.regencies, positions, model.state.stage, strict=True):
+        stage = Stage(int(stage))
         ring = ' stroke="#006644" stroke-width="4"' if regency.name in members else ' stroke="#444" stroke-width="1"'
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="27" fill="{STAGE_COLOURS[stage]}"{ring}/>')
         body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="27" fill="{STAGE_COLOURS[stage]}"{ring}/>'
             f'<text x="{x:.1f}" y="{y - 2:.1f}" text-anchor="middle" font-weight="bold" font-size="12">{escape(regency.name)}</text>'
-        )
-        body.append(
             f'<text x="{x:.1f}" y="{y + 11:.1f}" text-anchor="middle" font-size="8.5">{escape(stage_name(stage, lang))}</text>'
         )
-    if model.key_actor:
-        ax, ay = project(*ATAMBUA)
-        ay -= SEAT_LIFT
-        body.append(f'<text x="{ax:.1f}" y="{ay + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>')
-        body.append(
-            f'<text x="{ax - 11:.1f}" y="{ay + 3:.1f}" font-size="9" fill="#8B2A6B" text-anchor="end">{escape(term("ui.seat", lang))}</text>'
-        )
-    body.append(f'<text x="6" y="{HEIGHT - 6}" font-size="9" fill="#555">{escape(term("ui.schematic", lang))}</text>')
-    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=240)
+    return body
+
+
+def seat_marker(seat: tuple[float, float], lang: str) -> list[str]:
+    ax, ay = seat
+    return [
+        f'<text x="{ax:.1f}" y="{ay + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>'
+        f'<text x="{ax - 11:.1f}" y="{ay + 3:.1f}" font-size="9" fill="#8B2A6B" text-anchor="end">{escape(term("ui.seat", lang))}</text>'
+    ]
 
 
 def timeline_svg(model: DashboardModel, lang: str) -> str:
