@@ -1,8 +1,9 @@
 """Running an experiment: chunks of runs, on any executor, written as they finish, resumable.
 
 The plan is a pure function of the experiment (and, with `replications = "auto"`, of the results
-already on disk): the same chunks with the same ids whatever the executor or the number of
-workers. Each chunk runs its cells — (point, first replication, count) — with the ensemble,
+of its earlier rounds): the same chunks whatever the executor or the number of workers. A chunk
+is named by what it holds, so a file on disk is taken as done only when it holds exactly that
+chunk. Each chunk runs its cells — (point, first replication, count) — with the ensemble,
 design points side by side where their switches agree; replication r of a point draws from
 (seed, r), so every point sees the same draws (common random numbers) and a chunk's results do
 not depend on which chunk it is or where it runs.
@@ -10,6 +11,7 @@ not depend on which chunk it is or where it runs.
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import subprocess
 import time
@@ -51,8 +53,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class Chunk:
-    id: int
     cells: tuple[Cell, ...]
+
+    @property
+    def name(self) -> str:
+        """A digest of the cells: the same name means the same runs, in any session."""
+        cells = ";".join(f"{c.point}:{c.first}:{c.count}" for c in self.cells)
+        return hashlib.sha256(cells.encode()).hexdigest()[:16]
 
     @property
     def runs(self) -> int:
@@ -172,7 +179,7 @@ def batch_key(point: Point) -> tuple:
     return (point.preset, tuple(sorted((k, repr(v)) for k, v in point.overrides.items() if not isinstance(v, float))))
 
 
-def plan(points: list[Point], ranges: dict[int, range], first_id: int) -> list[Chunk]:
+def plan(points: list[Point], ranges: dict[int, range]) -> list[Chunk]:
     """Chunks of at most CHUNK_RUNS runs covering each point's range of replications."""
     cells = []
     for point in sorted(points, key=lambda p: (batch_key(p), p.id)):
@@ -182,51 +189,50 @@ def plan(points: list[Point], ranges: dict[int, range], first_id: int) -> list[C
     chunks, current, size, key = [], [], 0, None
     for cell_key, cell in cells:
         if current and (size + cell.count > CHUNK_RUNS or cell_key != key):
-            chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+            chunks.append(Chunk(tuple(current)))
             current, size = [], 0
         current.append(cell)
         size += cell.count
         key = cell_key
     if current:
-        chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+        chunks.append(Chunk(tuple(current)))
     return chunks
 
 
 def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk]]:
     """The chunks to run, round by round. A fixed number of replications is one round; "auto"
     adds a batch to every point whose interval is still too wide, until all are narrow enough
-    or reach the cap. Each round is decided from the results on disk, so a resumed run takes
-    the same decisions."""
+    or reach the cap. Each round is decided from the chunks of the rounds before it, once they
+    are on disk, so a resumed run takes the same decisions whatever else an earlier session
+    left behind."""
     points = list(experiment.points)
     if experiment.auto is None:
-        yield plan(points, {p.id: range(experiment.replications) for p in points}, 0)
+        yield plan(points, {p.id: range(experiment.replications) for p in points})
         return
     auto, done = experiment.auto, {p.id: 0 for p in points}
-    pending, next_id = points, 0
+    tally = {p.id: (0, 0) for p in points}  # (runs formed, runs) on disk, of the rounds so far
+    pending = points
     while pending:
-        chunks = plan(
-            pending,
-            {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending},
-            next_id,
-        )
+        ranges = {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending}
+        chunks = plan(pending, ranges)
         yield chunks
-        next_id += len(chunks)
+        for point, (formed, runs) in formation_counts(folder, chunks).items():
+            tally[point] = (tally[point][0] + formed, tally[point][1] + runs)
         for p in pending:
-            done[p.id] = min(done[p.id] + auto.batch, auto.max_replications)
-        formed = formation_counts(folder)
+            done[p.id] = ranges[p.id].stop
         pending = [
             p
             for p in pending
-            if done[p.id] < auto.max_replications and half_width(*formed.get(p.id, (0, 0))) > auto.target_half_width
+            if done[p.id] < auto.max_replications and half_width(*tally[p.id]) > auto.target_half_width
         ]
 
 
-def formation_counts(folder: ResultsFolder) -> dict[int, tuple[int, int]]:
-    """Per point: (runs formed, runs) in the chunks on disk."""
-    table = folder.read_chunks()
+def formation_counts(folder: ResultsFolder, chunks: list[Chunk]) -> dict[int, tuple[int, int]]:
+    """Per point: (runs formed, runs) in these chunks, of those on disk."""
+    table = folder.read_chunks([c.name for c in chunks], columns=["point", "formed"])
     if table.num_rows == 0:
         return {}
-    frame = table.select(["point", "formed"]).to_pandas()
+    frame = table.to_pandas()
     grouped = frame.groupby("point")["formed"].agg(["sum", "count"])
     return {int(point): (int(row["sum"]), int(row["count"])) for point, row in grouped.iterrows()}
 
@@ -275,7 +281,7 @@ def run_experiment(
     started = time.perf_counter()
 
     def finished(task: Task, result: ChunkResult) -> None:
-        folder.write_chunk(task.chunk.id, result.runs, result.trajectories)
+        folder.write_chunk(task.chunk.name, result.runs, result.trajectories)
         counts["done"] += task.chunk.runs
         if progress is not None:
             progress.update(task.chunk.runs)
@@ -283,7 +289,7 @@ def run_experiment(
     def failed(task: Task, error: str) -> None:
         failures.append(
             {
-                "chunk": task.chunk.id,
+                "chunk": task.chunk.name,
                 "runs": task.chunk.runs,
                 "points": sorted({c.point for c in task.chunk.cells}),
                 "error": error,
@@ -293,10 +299,12 @@ def run_experiment(
             progress.update(task.chunk.runs)
 
     points = {p.id: p for p in experiment.points}
+    planned: list[Chunk] = []
     try:
         for chunks in rounds(experiment, folder):
+            planned += chunks
             on_disk = folder.finished_chunks()
-            todo = [c for c in chunks if c.id not in on_disk]
+            todo = [c for c in chunks if c.name not in on_disk]
             if progress is not None:
                 progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
                 progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
@@ -319,19 +327,25 @@ def run_experiment(
         folder.write_manifest(manifest)
         raise Interrupted(folder.saved_runs()) from None
     executor.shutdown()
-    return finish(experiment, folder, manifest, time.perf_counter() - started, counts["done"])
+    return finish(experiment, folder, planned, manifest, time.perf_counter() - started, counts["done"])
 
 
 def finish(
-    experiment: Experiment, folder: ResultsFolder, manifest: dict, seconds: float, runs_now: int
+    experiment: Experiment,
+    folder: ResultsFolder,
+    chunks: list[Chunk],
+    manifest: dict,
+    seconds: float,
+    runs_now: int,
 ) -> ExperimentResult:
-    """Gather the chunks into runs.parquet, summarise, draw, and mark the manifest complete."""
+    """Gather the planned chunks into runs.parquet, summarise, draw, and mark the manifest
+    complete. Other chunk files (none, unless the plan changed) are left out and removed."""
     from sim.figures import formation_figure
 
-    chunks = folder.read_chunks()
-    runs = label_runs(chunks, experiment)
+    names = [c.name for c in chunks]
+    runs = label_runs(folder.read_chunks(names), experiment)
     folder.write_table("runs.parquet", runs)
-    trajectories = folder.read_chunks("trajectories")
+    trajectories = folder.read_chunks(names, "trajectories")
     if trajectories.num_rows:
         order = pa.compute.sort_indices(
             trajectories,

@@ -1,7 +1,8 @@
 """The results folder of an experiment, and nothing half-written in it.
 
     DIR/manifest.json        what ran: versions, files, seed, executor, counts, times, status
-    DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish
+    DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish and
+                             named by a digest of the runs it holds
                              (removed once runs.parquet holds them all)
     DIR/runs.parquet         one row per run, when the experiment is complete
     DIR/trajectories.parquet monthly quantiles of the attributes, for designs of few points
@@ -108,30 +109,29 @@ class ResultsFolder:
             )
         return "resume"
 
-    def finished_chunks(self, kind: str = "chunk") -> dict[int, Path]:
-        """The chunks already on disk, by id (kind "trajectories": their monthly quantiles)."""
+    def finished_chunks(self, kind: str = "chunk") -> dict[str, Path]:
+        """The chunks already on disk, by name (kind "trajectories": their monthly quantiles)."""
         if not self.chunks.is_dir():
             return {}
-        return {int(p.stem.split("-")[1]): p for p in self.chunks.glob(f"{kind}-*.parquet")}
+        return {p.stem.removeprefix(f"{kind}-"): p for p in self.chunks.glob(f"{kind}-*.parquet")}
 
     # Writing ---------------------------------------------------------------------------------
 
     def write_manifest(self, manifest: dict) -> None:
         write_atomically(self.path / MANIFEST, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, default=str)))
 
-    def write_chunk(self, chunk_id: int, runs: dict, trajectories: dict | None = None) -> None:
+    def write_chunk(self, name: str, runs: dict, trajectories: dict | None = None) -> None:
         """A finished chunk: its trajectories first, its runs last, so that a chunk whose runs
         are on disk is complete."""
         for kind, columns in (("trajectories", trajectories), ("chunk", runs)):
             if columns is not None:
                 table = pa.table(columns)
-                write_atomically(
-                    self.chunks / f"{kind}-{chunk_id:06d}.parquet", lambda tmp, t=table: pq.write_table(t, tmp)
-                )
+                write_atomically(self.chunks / f"{kind}-{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
 
-    def read_chunks(self, kind: str = "chunk") -> pa.Table:
+    def read_chunks(self, names: list[str], kind: str = "chunk", columns: list[str] | None = None) -> pa.Table:
+        """These chunks, in this order, of those on disk."""
         found = self.finished_chunks(kind)
-        tables = [pq.read_table(found[i]) for i in sorted(found)]
+        tables = [pq.read_table(found[name], columns=columns) for name in names if name in found]
         return pa.concat_tables(tables) if tables else pa.table({})
 
     def saved_runs(self) -> int:

@@ -418,3 +418,52 @@ def test_design_points_share_draws_and_batch_exactly(tmp_path):
         mine = runs[runs["point"] == point.id].sort_values("replication")
         assert np.array_equal(mine["formed"].to_numpy(), alone.formed)
         assert np.array_equal(mine["month_formed"].to_numpy(), alone.month_formed)
+
+
+AUTO_TWO_ARMS = """
+[experiment]
+name = "auto_resume"
+scenario = "timor_border"
+seed = 21
+replications = "auto"
+target_half_width = 0.05
+batch = 100
+max_replications = 2000
+
+[[arm]]
+name = "weak"
+preset = "key_actor"
+"key_actor.legitimacy.*" = 0.4
+"key_actor.strategy" = "forum"
+
+[[arm]]
+name = "ka"
+preset = "key_actor"
+"""
+
+
+def test_an_auto_run_interrupted_in_a_late_round_resumes_to_the_same_results(tmp_path, monkeypatch):
+    """The "weak" arm is narrow enough after two rounds, "ka" after four. Stopped in round three, the
+    interrupted session leaves chunks of rounds that the resumed one has not decided yet."""
+    from sim.experiment import Interrupted
+    from sim.storage import ResultsFolder
+
+    experiment = load_experiment(write(tmp_path, AUTO_TWO_ARMS))
+    run_experiment(experiment, tmp_path / "whole", workers=1)
+    whole = pq.read_table(tmp_path / "whole" / "runs.parquet")
+    assert whole.to_pandas().groupby("label")["replication"].max().to_dict() == {"ka": 399, "weak": 199}
+
+    honest, written = ResultsFolder.write_chunk, []
+
+    def stop_after_the_fifth(self, *args, **kwargs):
+        honest(self, *args, **kwargs)
+        written.append(args[0])
+        if len(written) == 5:  # rounds of 2, 2 and 1 chunks: the first of round three
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ResultsFolder, "write_chunk", stop_after_the_fifth)
+    with pytest.raises(Interrupted):
+        run_experiment(experiment, tmp_path / "resumed", workers=1)
+    monkeypatch.setattr(ResultsFolder, "write_chunk", honest)
+    run_experiment(experiment, tmp_path / "resumed", workers=1, resume=True)
+    assert pq.read_table(tmp_path / "resumed" / "runs.parquet").equals(whole)
