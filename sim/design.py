@@ -225,11 +225,22 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
         if key in settings and replications != "auto":
             problems.append(Problem(shown, f"experiment.{key}", settings[key], 'only used with replications = "auto"'))
     presets = tuple(scenario.presets) + (CUSTOM_SETUP,)
+    months = settings.get("months", scenario.months)
 
     def check_preset(where: str, name: Any) -> None:
         if not isinstance(name, str) or name not in presets:
             problems.append(
                 Problem(shown, where, name, f"must be one of {', '.join(presets)}{suggest(str(name), presets)}")
+            )
+        elif (preset_months := scenario.with_setup(name).months) not in (scenario.months, months):
+            problems.append(
+                Problem(
+                    shown,
+                    where,
+                    name,
+                    f"this preset sets scenario.months = {preset_months}, but the experiment runs every point for "
+                    f"{months} months; set months = {preset_months} in [experiment], or choose another preset",
+                )
             )
 
     names = scenario.regency_names
@@ -255,7 +266,7 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
         identity=hashlib.sha256(text.encode() + scenario.sha256.encode()).hexdigest(),
         scenario=scenario,
         seed=settings["seed"],
-        months=settings.get("months", scenario.months),
+        months=months,
         replications=None if replications == "auto" else replications,
         auto=auto,
         kind=kind,
@@ -291,11 +302,22 @@ def _arms(
         check_preset(f"{where}.preset", preset)
         overrides = {k: v for k, v in arm.items() if k not in ARM_KEYS}
         for path, value in overrides.items():
-            wrong = check_override(path, value, names)
+            wrong = _experiment_wide(path) or check_override(path, value, names)
             if wrong:
                 problems.append(Problem(shown, f"{where}.{path}", value, wrong))
         points.append(Point(i, name, preset, overrides))
     return tuple(points)
+
+
+def _experiment_wide(path: str) -> str | None:
+    """What an arm or a factor cannot set: the horizon is one for the whole experiment (its
+    trajectories, figures and summaries have one time axis), so the workers run `months`."""
+    if path == "scenario.months":
+        return (
+            "every point of an experiment runs for the same number of months: set months in [experiment] "
+            "instead (an experiment per horizon)"
+        )
+    return None
 
 
 def _factors(table: Any, kind: str, shown: str, names: tuple[str, ...], problems: list[Problem]) -> tuple[Factor, ...]:
@@ -312,6 +334,9 @@ def _factors(table: Any, kind: str, shown: str, names: tuple[str, ...], problems
     factors = []
     for path, spec in table.items():
         where = f'factors."{path}"'
+        if wrong := _experiment_wide(path):
+            problems.append(Problem(shown, where, spec, wrong))
+            continue
         if not isinstance(spec, dict):
             problems.append(Problem(shown, where, spec, "must be { values = [...] } or { low = ..., high = ... }"))
             continue

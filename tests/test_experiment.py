@@ -467,3 +467,47 @@ def test_an_auto_run_interrupted_in_a_late_round_resumes_to_the_same_results(tmp
     monkeypatch.setattr(ResultsFolder, "write_chunk", honest)
     run_experiment(experiment, tmp_path / "resumed", workers=1, resume=True)
     assert pq.read_table(tmp_path / "resumed" / "runs.parquet").equals(whole)
+
+
+def test_the_horizon_is_the_experiments_and_cannot_vary_by_point(tmp_path, capsys):
+    """Workers run every point for the experiment's months, so an arm, a factor or a preset
+    that sets scenario.months would be ignored: each is refused, with where to set it."""
+    from sim.scenario import builtin_file
+
+    scenario = builtin_file("timor_border").read_text()
+    write(
+        tmp_path,
+        scenario + '\n[presets.long]\n"setup.body" = "regional_management"\n"scenario.months" = 240\n',
+        "long.toml",
+    )
+    arms = ARMS.format(replications=100, months=60).replace('scenario = "timor_border"', 'scenario = "long.toml"')
+    arms = arms.replace('preset = "rm_plus"', 'preset = "long"').replace(
+        '"key_actor.legitimacy.*" = 0.4', '"scenario.months" = 24'
+    )
+    assert main(["validate", str(write(tmp_path, arms))]) == 2
+    err = capsys.readouterr().err
+    assert "arm[2].scenario.months = 24: every point of an experiment runs for the same number of months" in err
+    assert "set months in [experiment]" in err
+    assert "arm[3].preset = 'long': this preset sets scenario.months = 240" in err
+    assert (
+        main(
+            [
+                "validate",
+                str(
+                    write(
+                        tmp_path,
+                        arms.replace("months = 60", "months = 240").replace(
+                            '"scenario.months" = 24', '"key_actor.legitimacy.*" = 0.4'
+                        ),
+                    )
+                ),
+            ]
+        )
+        == 0
+    )  # the preset agrees with the experiment
+    design = DESIGN.format(
+        kind="lhs", settings="points = 5", first="low = 0.5, high = 0.9", second="low = 3, high = 12"
+    )
+    design += '"scenario.months" = { low = 12, high = 120, integer = true }\n'
+    assert main(["validate", str(write(tmp_path, design))]) == 2
+    assert 'factors."scenario.months" = a table: every point of an experiment runs' in capsys.readouterr().err
