@@ -62,50 +62,36 @@ class ResultsFolder:
         """Decide what a run into this folder does: "new", "resume" or "complete".
 
         A folder holding another experiment's results, or files that are not results at all,
-        is refused; an unfinished run of this experiment needs --resume.
+        is refused; an unfinished run of this experiment needs --resume; a folder that cannot be
+        made or written is refused before anything runs.
         """
-        if not self.path.exists() or not any(self.path.iterdir()):
+
+        def refuse(allowed: str) -> InputError:
+            return InputError([Problem(str(self.path), "", WHOLE_FILE, allowed)])
+
+        existing = self.path if self.path.exists() else next(p for p in self.path.parents if p.exists())
+        if not existing.is_dir():
+            where = "is a file" if existing == self.path else f"cannot be made: {existing} is a file"
+            raise refuse(f"{where}, not a folder; choose another --out")
+        if not os.access(existing, os.R_OK | os.W_OK | os.X_OK):
+            raise refuse(f"cannot be written: no permission to write in {existing}; choose another --out")
+        if existing != self.path or not any(self.path.iterdir()):
             return "new"
-        if not self.path.is_dir():
-            raise InputError(
-                [Problem(str(self.path), "", WHOLE_FILE, "is a file, not a results folder; choose another --out")]
-            )
         manifest = self.manifest()
         if manifest is None:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out",
-                    )
-                ]
+            raise refuse(
+                "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out"
             )
         if manifest.get("identity") != identity:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        f"holds the results of experiment {manifest.get('experiment')!r} from another file or version "
-                        f"of it, not of {name!r}; choose another --out, or delete the folder",
-                    )
-                ]
+            raise refuse(
+                f"holds the results of experiment {manifest.get('experiment')!r} from another file or version "
+                f"of it, not of {name!r}; choose another --out, or delete the folder"
             )
         if manifest.get("status") == "complete":
             return "complete"
         if not resume:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out",
-                    )
-                ]
+            raise refuse(
+                "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out"
             )
         return "resume"
 

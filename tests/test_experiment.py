@@ -511,3 +511,53 @@ def test_the_horizon_is_the_experiments_and_cannot_vary_by_point(tmp_path, capsy
     design += '"scenario.months" = { low = 12, high = 120, integer = true }\n'
     assert main(["validate", str(write(tmp_path, design))]) == 2
     assert 'factors."scenario.months" = a table: every point of an experiment runs' in capsys.readouterr().err
+
+
+def a_port_that_answers_but_is_not_dask() -> int:
+    """A local port whose server answers every connection with an HTTP error and hangs up."""
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            connection, _ = server.accept()
+            connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 8)
+            connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    return server.getsockname()[1]
+
+
+def a_closed_port() -> int:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        return server.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [
+        ("--out", "{tmp}/a_file", "a_file: is a file, not a folder; choose another --out"),
+        ("--out", "{tmp}/a_file/results", "cannot be made: {tmp}/a_file is a file, not a folder"),
+        ("--scheduler", "nope", "--scheduler = 'nope': must be a scheduler's address, like tcp://"),
+        ("--scheduler", "tcp://127.0.0.1:{closed}", "nothing answers there"),
+        ("--scheduler", "tcp://127.0.0.1:{http}", "no Dask scheduler answers there"),
+    ],
+    ids=["out is a file", "out inside a file", "scheduler not an address", "scheduler port closed", "not dask"],
+)
+def test_bad_command_line_input_is_refused_at_once_and_nothing_is_written(tmp_path, capsys, option, value, fragment):
+    pytest.importorskip("distributed")
+    (tmp_path / "a_file").write_text("mine")
+    ports = {"tmp": tmp_path, "closed": a_closed_port()}
+    if "{http}" in value:
+        ports["http"] = a_port_that_answers_but_is_not_dask()
+    path = small(tmp_path, replications=100)
+    started = time.monotonic()
+    out = ["--out", str(tmp_path / "out")] if option != "--out" else []
+    assert main(["experiment", str(path), option, value.format(**ports), *out]) == 2
+    err = capsys.readouterr().err
+    assert fragment.format(**ports) in err and "Traceback" not in err and "internal error" not in err
+    assert time.monotonic() - started < 10
+    assert not (tmp_path / "out").exists() and (tmp_path / "a_file").read_text() == "mine"
