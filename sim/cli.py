@@ -16,6 +16,7 @@ from sim.dashboard.server import serve
 from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
 from sim.experiment import Interrupted, run_experiment
+from sim.machine import memory_available
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
 from sim.report import build_report
@@ -143,18 +144,6 @@ def replications_problems(replications: int, engine: str, scenario: Scenario | N
                 "are available; run fewer replications"
             )
     return []
-
-
-def memory_available() -> int | None:
-    """Bytes of memory available now (Linux), or None where it cannot be read."""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
 
 
 def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> None:

@@ -26,21 +26,25 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute
+import pyarrow.parquet as pq
 
 from sim import rules
 from sim.design import Experiment, Point
 from sim.draws import HashedDraws
 from sim.ensemble import simulate, stack, structure
 from sim.executors import Executor, dask, local, run_chunks
-from sim.outcomes import outcome_columns, outcomes, wilson, wilson_intervals
+from sim.machine import disk_free, memory_available
+from sim.outcomes import outcome_columns, outcomes, wilson
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
 from sim.storage import ResultsFolder
+from sim.summary import Tallies, point_table
+from sim.validation import InputError, Problem
 
 CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
 TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
 TRAJECTORY_POINTS = 60  # designs with more points record no trajectories (too many to show)
-REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
+ARM_BYTES_PER_RUN = 6  # memory for the paired differences: a byte a run, five more for one arm at a time
 PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
 
 
@@ -273,6 +277,8 @@ def run_experiment(
     status = folder.claim(experiment.identity, experiment.name, resume)
     if status == "complete":
         return ExperimentResult(folder.path, pd.read_csv(folder.path / "summary.csv"), folder.manifest(), reused=True)
+    if status == "new":
+        check_room(experiment, folder.path)
     executor = dask(scheduler) if scheduler else local(workers)
     manifest = start_manifest(experiment, executor, folder.manifest() if status == "resume" else None)
     folder.write_manifest(manifest)
@@ -330,6 +336,33 @@ def run_experiment(
     return finish(experiment, folder, planned, manifest, time.perf_counter() - started, counts["done"])
 
 
+def check_room(experiment: Experiment, out: Path) -> None:
+    """Refuse, before anything is written, an experiment whose results would not fit: its chunk
+    files and runs.parquet (both on disk at the end) on the results folder's disk, and for arms
+    the byte a run that the paired differences keep in memory."""
+    replications = experiment.replications or experiment.auto.max_replications
+    runs = len(experiment.points) * replications
+    setting = "replications" if experiment.auto is None else "max_replications"
+
+    def refuse(needed: float, room: float, what: str) -> InputError:
+        allowed = (
+            f"{len(experiment.points):,} {'arms' if experiment.kind == 'arms' else 'points'} x {replications:,} "
+            f"replications would need about {needed / 1e9:,.1f} GB "
+            f"{what} ({room / 1e9:,.1f} GB); choose fewer {setting.replace('_', ' ')}"
+        )
+        return InputError([Problem(experiment.file, f"experiment.{setting}", replications, allowed)])
+
+    per_run = sum(max(field.type.bit_width, 8) // 8 for field in run_schema(experiment))
+    free, where = disk_free(out)
+    if 2 * runs * per_run > 0.8 * free:
+        raise refuse(2 * runs * per_run, free, f"of disk for the results, more than is free in {where}")
+    available = memory_available()
+    if experiment.kind == "arms" and available is not None and ARM_BYTES_PER_RUN * runs > 0.8 * available:
+        raise refuse(
+            ARM_BYTES_PER_RUN * runs, available, "of memory for the paired differences, more than is available"
+        )
+
+
 def finish(
     experiment: Experiment,
     folder: ResultsFolder,
@@ -342,25 +375,23 @@ def finish(
     complete. Other chunk files (none, unless the plan changed) are left out and removed."""
     from sim.figures import formation_figure
 
-    names = [c.name for c in chunks]
-    runs = label_runs(folder.read_chunks(names), experiment)
-    folder.write_table("runs.parquet", runs)
-    trajectories = folder.read_chunks(names, "trajectories")
+    tallies = Tallies(experiment)
+    gather_runs(folder, chunks, experiment, tallies)
+    trajectories = folder.read_chunks([c.name for c in chunks], "trajectories")
     if trajectories.num_rows:
         order = pa.compute.sort_indices(
             trajectories,
             [("point", "ascending"), ("month", "ascending"), ("regency", "ascending"), ("attribute", "ascending")],
         )
         folder.write_table("trajectories.parquet", trajectories.take(order))
-    frame = runs.to_pandas()
-    summary = summarise_points(frame, experiment)
+    summary = tallies.summary()
     folder.write_text("summary.csv", summary.to_csv(index=False))
     formation_figure(summary, folder.figure_path("formation.png"), experiment.months)
     failed_runs = sum(f["runs"] for f in manifest["failures"])
     manifest.update(
         status="complete",
         finished=now(),
-        runs={"done": int(runs.num_rows), "failed": failed_runs, "this_session": runs_now},
+        runs={"done": int(summary["replications"].sum()), "failed": failed_runs, "this_session": runs_now},
         seconds_this_session=round(seconds, 3),
         runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
     )
@@ -369,82 +400,46 @@ def finish(
     return ExperimentResult(folder.path, summary, manifest)
 
 
-def label_runs(chunks: pa.Table, experiment: Experiment) -> pa.Table:
-    """One row per run, in a fixed order (point, replication), with what each point is."""
-    if chunks.num_rows == 0:  # every chunk failed: a table of no runs
-        return pa.table({"point": pa.array([], pa.int32()), "replication": pa.array([], pa.int32())})
-    frame = chunks.to_pandas().sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
-    labels = pd.DataFrame(
-        {
-            "point": [p.id for p in experiment.points],
-            "label": [p.label for p in experiment.points],
-            "preset": [p.preset for p in experiment.points],
-            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
-        }
+def gather_runs(folder: ResultsFolder, chunks: list[Chunk], experiment: Experiment, tallies: Tallies) -> None:
+    """Write runs.parquet from the chunk files, one row per run in (point, replication) order,
+    with what each point is, and add each point's runs to its tallies on the way. A chunk file
+    is read when its first cell comes up and let go after its last: memory holds a few chunks
+    and a row group, however many runs there are."""
+    found = folder.finished_chunks()
+    cells = sorted(
+        (cell.point, cell.first, chunk.name, offset, cell.count)
+        for chunk in chunks
+        if chunk.name in found
+        for cell, offset in zip(chunk.cells, np.cumsum([0] + [c.count for c in chunk.cells]), strict=False)
     )
-    frame = labels.merge(frame, on="point", how="right")
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    last_use = {name: i for i, (_, _, name, _, _) in enumerate(cells)}
+    labels = pa.Table.from_pandas(point_table(experiment), preserve_index=False)
+    schema = pa.schema([*labels.schema, *run_schema(experiment)])
+
+    def labelled_runs() -> Iterator[pa.Table]:
+        loaded: dict[str, pa.Table] = {}
+        for i, (point, _, name, offset, count) in enumerate(cells):
+            if name not in loaded:
+                loaded[name] = pq.read_table(found[name])
+            runs = loaded[name].slice(offset, count)
+            if last_use[name] == i:
+                del loaded[name]
+            tallies.add(point, runs)
+            rows = labels.take(pa.array(np.full(count, point)))  # point ids are positions
+            yield pa.Table.from_arrays(
+                [*rows.columns, *runs.select(schema.names[labels.num_columns :]).columns], schema=schema
+            )
+
+    folder.write_row_groups("runs.parquet", schema, labelled_runs())
 
 
-# --------------------------------------------------------------------------------------------
-# Summaries
-# --------------------------------------------------------------------------------------------
-
-
-def summarise_points(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
-    """One row per arm or design point: rates with 95 % intervals, barriers, and for arms the
-    paired difference from the status quo arm (same replications: common random numbers)."""
-    names = experiment.scenario.regency_names
-    summary = pd.DataFrame(
-        {
-            "point": [p.id for p in experiment.points],
-            "label": [p.label for p in experiment.points],
-            "preset": [p.preset for p in experiment.points],
-            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
-        }
-    ).set_index("point", drop=False)
-    grouped = runs.groupby("point")
-    count = grouped.size().reindex(summary.index, fill_value=0)
-    summary["replications"] = count
-    for outcome, name in (("formed", "formation"), ("sustained", "sustained")):
-        successes = grouped[outcome].sum().reindex(summary.index, fill_value=0)
-        summary[f"{name}_rate"] = successes / count.where(count > 0)
-        summary[f"{name}_low"], summary[f"{name}_high"] = wilson_intervals(successes.to_numpy(), count.to_numpy())
-    formed = runs[runs["formed"]]
-    summary["median_months_to_formation"] = formed.groupby("point")["month_formed"].median().reindex(summary.index)
-    summary["mean_months_cooperating"] = grouped["months_cooperating"].mean().reindex(summary.index)
-    summary["dissolution_rate"] = (runs["dissolutions"] > 0).groupby(runs["point"]).mean().reindex(summary.index)
-    summary["dissolutions_after_election_per_run"] = (
-        grouped["dissolutions_after_election"].mean().reindex(summary.index)
-    )
-    for name in names:
-        columns = [f"shortfall_{name}_{a}" for a in ATTRIBUTES]
-        totals = grouped[columns].sum().reindex(summary.index, fill_value=0).to_numpy(np.float64)
-        all_totals = totals.sum(axis=1, keepdims=True)
-        shares = np.divide(totals, all_totals, out=np.zeros_like(totals), where=all_totals > 0)
-        summary[f"top_barrier_{name}"] = np.where(all_totals[:, 0] > 0, np.array(ATTRIBUTES)[shares.argmax(axis=1)], "")
-        for k, attribute in enumerate(ATTRIBUTES):
-            summary[f"barrier_{name}_{attribute}"] = shares[:, k]
-    if experiment.kind == "arms":
-        add_paired_differences(summary, runs, experiment)
-    return summary.reset_index(drop=True)
-
-
-def add_paired_differences(summary: pd.DataFrame, runs: pd.DataFrame, experiment: Experiment) -> None:
-    """Each arm's formation minus the status quo arm's, run by run on the replications both
-    have, with a 95 % normal interval of the mean difference."""
-    reference = next((p for p in experiment.points if p.preset == REFERENCE and not p.overrides), None)
-    if reference is None or reference.id not in set(runs["point"]):
-        return
-    formed = runs.pivot(index="replication", columns="point", values="formed").astype(float)
-    for point in experiment.points:
-        if point.id not in formed:
-            continue
-        difference = (formed[point.id] - formed[reference.id]).dropna()  # on the shared replications
-        half = 1.959964 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else 0.0
-        summary.loc[point.id, "difference_from_status_quo"] = difference.mean()
-        summary.loc[point.id, "difference_low"] = difference.mean() - half
-        summary.loc[point.id, "difference_high"] = difference.mean() + half
+def run_schema(experiment: Experiment) -> pa.Schema:
+    """The replication and outcome columns of runs.parquet, from an empty run: known before any
+    chunk has run, and if none does."""
+    scenario = experiment.scenario
+    p = scenario.params()
+    columns = outcome_columns(outcomes(rules.initial_state(p, (0,)), p), scenario.regency_names)
+    return pa.table({"replication": np.zeros(0, np.int32), **columns}).schema
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ import pyarrow.parquet as pq
 from sim.validation import WHOLE_FILE, InputError, Problem
 
 MANIFEST = "manifest.json"
+ROW_GROUP_ROWS = 100_000  # rows of runs.parquet written at once: a few tens of MB
 UMASK = os.umask(0)
 os.umask(UMASK)
 
@@ -125,6 +127,25 @@ class ResultsFolder:
 
     def write_table(self, name: str, table: pa.Table) -> None:
         write_atomically(self.path / name, lambda tmp: pq.write_table(table, tmp))
+
+    def write_row_groups(self, name: str, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
+        """A table written as its pieces come, in row groups of about ROW_GROUP_ROWS rows: it
+        is never held whole."""
+
+        def write(temporary: Path) -> None:
+            with pq.ParquetWriter(temporary, schema) as writer:
+                waiting: list[pa.Table] = []
+                rows = 0
+                for table in tables:
+                    waiting.append(table)
+                    rows += table.num_rows
+                    if rows >= ROW_GROUP_ROWS:
+                        writer.write_table(pa.concat_tables(waiting))
+                        waiting, rows = [], 0
+                if waiting:
+                    writer.write_table(pa.concat_tables(waiting))
+
+        write_atomically(self.path / name, write)
 
     def drop_chunks(self) -> None:
         """Once runs.parquet holds every run, the chunk files are no longer needed."""

@@ -561,3 +561,72 @@ def test_bad_command_line_input_is_refused_at_once_and_nothing_is_written(tmp_pa
     assert fragment.format(**ports) in err and "Traceback" not in err and "internal error" not in err
     assert time.monotonic() - started < 10
     assert not (tmp_path / "out").exists() and (tmp_path / "a_file").read_text() == "mine"
+
+
+def test_the_summary_agrees_with_the_runs(tmp_path):
+    """summary.csv is added up point by point as runs.parquet is written: the same figures as
+    pandas gives from runs.parquet."""
+    from sim.ensemble import paired_difference
+
+    run_experiment(load_experiment(small(tmp_path, replications=2000)), tmp_path / "out", workers=1)
+    runs = runs_of(tmp_path / "out")
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv").set_index("point")
+    grouped = runs.groupby("point")
+    assert list(runs.columns[:5]) == ["point", "label", "preset", "replication", "formed"]
+    assert (summary["replications"] == grouped.size()).all()
+    expected = {
+        "formation_rate": grouped["formed"].mean(),
+        "sustained_rate": grouped["sustained"].mean(),
+        "median_months_to_formation": runs[runs["formed"]].groupby("point")["month_formed"].median(),
+        "mean_months_cooperating": grouped["months_cooperating"].mean(),
+        "dissolution_rate": (runs["dissolutions"] > 0).groupby(runs["point"]).mean(),
+        "dissolutions_after_election_per_run": grouped["dissolutions_after_election"].mean(),
+    }
+    for column, values in expected.items():
+        assert np.allclose(summary[column], values.reindex(summary.index), equal_nan=True), column
+    shortfall = grouped[[f"shortfall_Belu_{a}" for a in ("knowledge", "need", "capacity")]].sum().astype(float)
+    totals = grouped[[c for c in runs if c.startswith("shortfall_Belu_")]].sum().astype(float).sum(axis=1)
+    assert np.allclose(summary["barrier_Belu_need"], shortfall["shortfall_Belu_need"] / totals, atol=1e-6)
+    formed = runs.pivot(index="replication", columns="label", values="formed")
+    bishop = paired_difference(formed["bishop"].to_numpy(), formed["status quo"].to_numpy())
+    row = summary[summary["label"] == "bishop"].iloc[0]
+    assert row["difference_from_status_quo"] == pytest.approx(bishop["difference"])
+    assert [row["difference_low"], row["difference_high"]] == pytest.approx(bishop["ci"])
+
+
+def test_finishing_holds_a_few_chunks_not_every_run(tmp_path, monkeypatch):
+    """runs.parquet is streamed from the chunk files: Arrow never holds all the runs at once."""
+    import pyarrow as pa
+
+    import sim.storage
+
+    monkeypatch.setattr(sim.storage, "ROW_GROUP_ROWS", CHUNK_RUNS, raising=False)
+    experiment = load_experiment(small(tmp_path, replications=3 * CHUNK_RUNS, months=12))  # 12 chunks
+    peak, honest_read = [0], pq.read_table
+
+    def read_table(*args, **kwargs):
+        table = honest_read(*args, **kwargs)
+        peak[0] = max(peak[0], pa.total_allocated_bytes())
+        return table
+
+    monkeypatch.setattr(pq, "read_table", read_table)
+    run_experiment(experiment, tmp_path / "out", workers=1)
+    whole = honest_read(tmp_path / "out" / "runs.parquet").nbytes
+    assert peak[0] < whole / 3
+
+
+def test_an_experiment_too_big_for_the_disk_is_refused_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    import sim.experiment
+
+    monkeypatch.setattr(sim.experiment, "disk_free", lambda path: (50 * 10**9, tmp_path))
+    path = small(tmp_path, replications=1_000_000_000)
+    assert main(["experiment", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "experiment.replications = 1000000000: 4 arms x 1,000,000,000 replications would need about" in err
+    assert f"GB of disk for the results, more than is free in {tmp_path} (50.0 GB); choose fewer replications" in err
+    assert not (tmp_path / "out").exists()
+    auto = ARMS.format(replications='"auto"', months=60).replace(
+        "months = 60", "months = 60\nmax_replications = 100000000"
+    )
+    assert main(["experiment", str(write(tmp_path, auto)), "--out", str(tmp_path / "out")]) == 2
+    assert "experiment.max_replications = 100000000: 4 arms x 100,000,000 replications" in capsys.readouterr().err
