@@ -179,6 +179,14 @@ def command_experiment(args: argparse.Namespace) -> int:
         command = " ".join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
         print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
         return 130
+    if result.manifest["status"] == "failed":
+        errors = sorted({failure["error"] for failure in result.manifest["failures"]})
+        print(
+            f"kerjasama: every run failed ({'; '.join(errors)[:500]}); the errors are in {out}/manifest.json, "
+            "and --resume runs them again",
+            file=sys.stderr,
+        )
+        return 1
     print(console.experiment_text(experiment, result))
     return 0
 

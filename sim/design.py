@@ -66,7 +66,7 @@ EXPERIMENT = Table(
                 "batch": Number(1, 10**7, integer=True),
                 "max_replications": Number(1, 10**9, integer=True),
                 "months": Number(1, 1200, integer=True),
-                "outputs": List(Text(choices=OUTPUTS)),
+                "outputs": List(Text(choices=OUTPUTS), min_items=1),
             },
             required=("name", "scenario", "seed", "replications"),
         ),
@@ -74,7 +74,7 @@ EXPERIMENT = Table(
         "design": Table(
             {
                 "kind": Text(choices=KINDS),
-                "presets": List(Text()),
+                "presets": List(Text(), min_items=1),
                 "points": Number(1, 10**7, integer=True),
                 "base_samples": Number(2, 2**20, integer=True),
                 "second_order": Flag(),

@@ -372,7 +372,8 @@ def finish(
     runs_now: int,
 ) -> ExperimentResult:
     """Gather the planned chunks into runs.parquet, summarise, draw, and mark the manifest
-    complete. Other chunk files (none, unless the plan changed) are left out and removed."""
+    complete (or failed, if no chunk succeeded: the tables are there, with no runs in them).
+    Other chunk files (none, unless the plan changed) are left out and removed."""
     from sim.figures import formation_figure
 
     tallies = Tallies(experiment)
@@ -387,11 +388,11 @@ def finish(
     summary = tallies.summary()
     folder.write_text("summary.csv", summary.to_csv(index=False))
     formation_figure(summary, folder.figure_path("formation.png"), experiment.months)
-    failed_runs = sum(f["runs"] for f in manifest["failures"])
+    done, failed_runs = int(summary["replications"].sum()), sum(f["runs"] for f in manifest["failures"])
     manifest.update(
-        status="complete",
+        status="complete" if done else "failed",  # failed: every chunk failed, the errors are in "failures"
         finished=now(),
-        runs={"done": int(summary["replications"].sum()), "failed": failed_runs, "this_session": runs_now},
+        runs={"done": done, "failed": failed_runs, "this_session": runs_now},
         seconds_this_session=round(seconds, 3),
         runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
     )

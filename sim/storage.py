@@ -91,6 +91,11 @@ class ResultsFolder:
             )
         if manifest.get("status") == "complete":
             return "complete"
+        if manifest.get("status") == "failed" and not resume:
+            raise refuse(
+                "holds a run of this experiment in which every run failed (the errors are in its manifest.json); "
+                "add --resume to run them again, or choose another --out"
+            )
         if not resume:
             raise refuse(
                 "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out"

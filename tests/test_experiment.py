@@ -630,3 +630,49 @@ def test_an_experiment_too_big_for_the_disk_is_refused_before_anything_is_writte
     )
     assert main(["experiment", str(write(tmp_path, auto)), "--out", str(tmp_path / "out")]) == 2
     assert "experiment.max_replications = 100000000: 4 arms x 100,000,000 replications" in capsys.readouterr().err
+
+
+def test_an_experiment_in_which_every_run_fails_finishes_with_empty_tables_and_says_so(tmp_path, capsys, monkeypatch):
+    import sim.experiment as runner
+
+    def always_fails(task):
+        raise RuntimeError("a failing chunk")
+
+    honest = runner.run_chunk
+    monkeypatch.setattr(runner, "run_chunk", always_fails)
+    path, out = small(tmp_path, replications=300), tmp_path / "out"
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "every run failed (RuntimeError: a failing chunk)" in err and "--resume" in err and "Traceback" not in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["runs"] == {"done": 0, "failed": 1200, "this_session": 0}
+    runs = pq.read_table(out / "runs.parquet")
+    assert runs.num_rows == 0 and {"replication", "formed", "month_formed", "shortfall_Belu_capacity"} <= set(
+        runs.column_names
+    )
+    summary = pd.read_csv(out / "summary.csv")
+    assert (summary["replications"] == 0).all() and summary["formation_rate"].isna().all() and len(summary) == 4
+    assert main(["report", str(out)]) == 2
+    assert "every run failed" in capsys.readouterr().err
+    assert main(["experiment", str(path), "--out", str(out)]) == 2
+    assert "every run failed (the errors are in its manifest.json); add --resume" in capsys.readouterr().err
+    monkeypatch.setattr(runner, "run_chunk", honest)
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--resume"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["runs"]["done"] == 1200 and not manifest["failures"]
+
+
+def test_empty_lists_that_would_mean_nothing_are_refused(tmp_path, capsys):
+    """No presets would be no points to run; a flood season of no months, no floods whatever
+    their probability."""
+    from sim.scenario import builtin_file
+
+    text = DESIGN.format(kind="grid", settings="", first="values = [0.5]", second="values = [6]")
+    text = text.replace('presets = ["key_actor", "rm_plus"]', "presets = []")
+    assert main(["experiment", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 2
+    assert "design.presets = []: must list at least 1 item" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    scenario = builtin_file("timor_border").read_text()
+    season = next(line for line in scenario.splitlines() if line.startswith("season = "))
+    assert main(["validate", str(write(tmp_path, scenario.replace(season, "season = []"), "dry.toml"))]) == 2
+    assert "shocks.flood.season = []: must list at least 1 item" in capsys.readouterr().err
