@@ -166,6 +166,14 @@ def test_the_built_in_experiments_load(capsys):
             "arm[3].preset = 'rm_pluss': must be one of",
         ),
         (lambda t: t + '\n[design]\nkind = "grid"\n', "either [[arm]] tables or a [design]"),
+        (
+            lambda t: t + '\n[factors]\n"key_actor.legitimacy.*" = { low = 0.4, high = 0.9 }\n',
+            "factors: [factors] are for a [design]; an [[arm]] sets its values itself",
+        ),
+        (
+            lambda t: t.replace('name = "small"', 'name = "../../etc"'),
+            "experiment.name = '../../etc': must be a name of letters, digits, _ and - only",
+        ),
     ],
     ids=[
         "unknown regency",
@@ -176,6 +184,8 @@ def test_the_built_in_experiments_load(capsys):
         "fractional replications",
         "unknown preset",
         "arms and design",
+        "factors beside arms",
+        "a name that is a path",
     ],
 )
 def test_bad_experiment_files_are_refused_and_nothing_is_written(tmp_path, capsys, edit, fragment):
@@ -676,3 +686,37 @@ def test_empty_lists_that_would_mean_nothing_are_refused(tmp_path, capsys):
     season = next(line for line in scenario.splitlines() if line.startswith("season = "))
     assert main(["validate", str(write(tmp_path, scenario.replace(season, "season = []"), "dry.toml"))]) == 2
     assert "shocks.flood.season = []: must list at least 1 item" in capsys.readouterr().err
+
+
+def test_an_integer_factor_gives_each_whole_number_an_equal_share(tmp_path):
+    """Sampled over [low - 0.5, high + 0.5], the ends are as likely as the numbers between."""
+    text = DESIGN.format(
+        kind="lhs", settings="points = 400", first="low = 0.5, high = 0.9", second="low = 3, high = 6, integer = true"
+    )
+    experiment = load_experiment(write(tmp_path, text))
+    months = pd.Series([p.factors["rules.stages.organising"] for p in experiment.points if p.preset == "rm_plus"])
+    assert months.value_counts().sort_index().to_dict() == {3: 100, 4: 100, 5: 100, 6: 100}
+
+
+def test_every_problem_of_a_design_is_reported_at_once(tmp_path, capsys):
+    """An unknown kind, a bad name and bad factors in one file: all of them, in one go."""
+    text = DESIGN.format(
+        kind="latin",
+        settings="points = 5",
+        first="low = 0.5, high = 1.5",
+        second='low = 3, high = 12.5, integer = "yes"',
+    ).replace('name = "design"', 'name = "../../etc"')
+    assert main(["experiment", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    for fragment in (
+        "experiment.name = '../../etc': must be a name of letters, digits, _ and - only",
+        "design.kind = 'latin': must be one of grid, lhs, sobol, morris",
+        'factors."key_actor.legitimacy.*".high = 1.5: must be a number between 0 and 1',
+        "factors.\"rules.stages.organising\".integer = 'yes': must be true or false",
+    ):
+        assert fragment in err, fragment
+    assert not (tmp_path / "out").exists()
+    text = DESIGN.format(kind="lhs", settings="points = 5", first="low = 0.5, high = 0.9", second="low = 3, high = 12")
+    text = text.replace("low = 3, high = 12", "low = 3, high = 12.5, integer = true")
+    assert main(["validate", str(write(tmp_path, text))]) == 2
+    assert 'organising".high = 12.5: an integer factor needs whole-number bounds' in capsys.readouterr().err
