@@ -113,6 +113,10 @@ class Point:
     overrides: dict[str, Any] = field(default_factory=dict)
     factors: dict[str, Any] = field(default_factory=dict)  # the factor values, by path
 
+    def scenario(self, base: Scenario) -> Scenario:
+        """What this point runs: the experiment's scenario under its preset, with its overrides."""
+        return base.with_setup(self.preset).with_overrides(self.overrides, source=f"point {self.id}")
+
 
 @dataclass(frozen=True)
 class Auto:
@@ -141,17 +145,6 @@ class Experiment:
     points: tuple[Point, ...]
     outputs: tuple[str, ...]
     design: dict  # the [design] table as written, for the manifest and the analysis
-
-    def problem(self) -> dict:
-        """The SALib problem of a sobol or morris design: factor names and bounds."""
-        return {
-            "num_vars": len(self.factors),
-            "names": [f.path for f in self.factors],
-            "bounds": [[f.low, f.high] for f in self.factors],
-        }
-
-    def point_scenario(self, point: Point) -> Scenario:
-        return self.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point.id}")
 
 
 def builtin_experiments() -> list[str]:
@@ -508,7 +501,7 @@ def _check_points(experiment: Experiment) -> None:
     problems: list[Problem] = []
     for point in points:
         try:
-            experiment.point_scenario(point)
+            point.scenario(experiment.scenario)
         except InputError as error:
             problems += [
                 Problem(experiment.file, f"{point.label}: {p.field}", p.value, p.allowed) for p in error.problems

@@ -103,11 +103,7 @@ class ChunkResult:
 
 def run_chunk(task: Task) -> ChunkResult:
     """Run a chunk's cells, design points side by side where their switches agree."""
-    scenarios = {
-        point_id: task.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point_id}")
-        for point_id, point in task.points.items()
-    }
-    params = {point_id: scenario.params() for point_id, scenario in scenarios.items()}
+    params = {point_id: point.scenario(task.scenario).params() for point_id, point in task.points.items()}
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for cell in task.chunk.cells:
         groups[structure(params[cell.point])].append(cell)
@@ -123,7 +119,7 @@ def run_chunk(task: Task) -> ChunkResult:
             for c, o in zip(cells, offsets, strict=False)
             if c.first == 0 and task.follow
         }
-        tracker = TrajectoryTracker(watched, names, task.months)
+        tracker = TrajectoryTracker(watched, names)
         state = simulate(
             batch,
             HashedDraws(task.seed, replications, batch.n),
@@ -149,7 +145,7 @@ class TrajectoryTracker:
     """Each month, the 10th, 50th and 90th percentile and the mean of every attribute of every
     regency over a point's first runs: the trajectories of the report."""
 
-    def __init__(self, watched: dict[int, np.ndarray], names: tuple[str, ...], months: int):
+    def __init__(self, watched: dict[int, np.ndarray], names: tuple[str, ...]):
         self.watched, self.names = watched, names
         self.rows: dict[str, list] = defaultdict(list)
 

@@ -13,8 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.design import Experiment
-from sim.ensemble import paired_difference
-from sim.outcomes import wilson_intervals
+from sim.outcomes import paired_difference, wilson_intervals
 from sim.stages import ATTRIBUTES
 
 REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset

@@ -424,7 +424,7 @@ def test_design_points_share_draws_and_batch_exactly(tmp_path):
     from sim.ensemble import run_ensemble
 
     for point in (experiment.points[1], experiment.points[6]):
-        alone = run_ensemble(experiment.point_scenario(point), 10, seed=5).outcomes
+        alone = run_ensemble(point.scenario(experiment.scenario), 10, seed=5).outcomes
         mine = runs[runs["point"] == point.id].sort_values("replication")
         assert np.array_equal(mine["formed"].to_numpy(), alone.formed)
         assert np.array_equal(mine["month_formed"].to_numpy(), alone.month_formed)
@@ -576,7 +576,7 @@ def test_bad_command_line_input_is_refused_at_once_and_nothing_is_written(tmp_pa
 def test_the_summary_agrees_with_the_runs(tmp_path):
     """summary.csv is added up point by point as runs.parquet is written: the same figures as
     pandas gives from runs.parquet."""
-    from sim.ensemble import paired_difference
+    from sim.outcomes import paired_difference
 
     run_experiment(load_experiment(small(tmp_path, replications=2000)), tmp_path / "out", workers=1)
     runs = runs_of(tmp_path / "out")
