@@ -270,13 +270,14 @@ def run_experiment(
     `progress`, if given, has `update(runs)` and a settable `total` (a tqdm bar does).
     """
     folder = ResultsFolder(out)
-    status = folder.claim(experiment.identity, experiment.name, resume)
+    code = code_version()
+    status = folder.claim({"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume)
     if status == "complete":
         return ExperimentResult(folder.path, pd.read_csv(folder.path / "summary.csv"), folder.manifest(), reused=True)
     if status == "new":
         check_room(experiment, folder.path)
     executor = dask(scheduler) if scheduler else local(workers)
-    manifest = start_manifest(experiment, executor, folder.manifest() if status == "resume" else None)
+    manifest = start_manifest(experiment, code, executor, folder.manifest() if status == "resume" else None)
     folder.write_manifest(manifest)
     failures: list[dict] = manifest.setdefault("failures", [])
     counts = {"done": 0}
@@ -448,12 +449,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def start_manifest(experiment: Experiment, executor: Executor, previous: dict | None) -> dict:
+def start_manifest(experiment: Experiment, code: str, executor: Executor, previous: dict | None) -> dict:
     manifest = {
         "experiment": experiment.name,
         "description": experiment.description,
         "file": experiment.file,
         "identity": experiment.identity,
+        "code": code,
         "contents": experiment.text,
         "scenario": {
             "name": experiment.scenario.name,
@@ -484,6 +486,17 @@ def start_manifest(experiment: Experiment, executor: Executor, previous: dict | 
         manifest["started"] = previous.get("started", manifest["started"])
         manifest["resumed"] = [*previous.get("resumed", []), now()]
     return manifest
+
+
+def code_version() -> str:
+    """The Kerjasama that runs an experiment: its version, and its git commit when it runs from a
+    git checkout. A results folder holds the runs of one code version only."""
+    try:
+        version = metadata.version("kerjasama")
+    except metadata.PackageNotFoundError:
+        version = "(not installed)"
+    git = git_state()
+    return f"kerjasama {version}" + (f", commit {git['commit'][:12]}" if git else "")
 
 
 def versions() -> dict[str, str]:

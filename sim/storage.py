@@ -60,12 +60,14 @@ class ResultsFolder:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def claim(self, identity: str, name: str, resume: bool) -> str:
+    def claim(self, owner: dict[str, str], resume: bool) -> str:
         """Decide what a run into this folder does: "new", "resume" or "complete".
 
-        A folder holding another experiment's results, or files that are not results at all,
-        is refused; an unfinished run of this experiment needs --resume; a folder that cannot be
-        made or written is refused before anything runs.
+        `owner` is what the results would belong to, as the manifest records it: the
+        experiment's name, the identity of its files, and the code that runs it. A folder
+        holding the results of anything else (another experiment, other files, other code), or
+        files that are not results at all, is refused; an unfinished run needs --resume; a folder
+        that cannot be made or written is refused before anything runs.
         """
 
         def refuse(allowed: str) -> InputError:
@@ -84,10 +86,19 @@ class ResultsFolder:
             raise refuse(
                 "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out"
             )
-        if manifest.get("identity") != identity:
+        name, theirs = owner["experiment"], manifest.get("experiment")
+        if theirs != name:
+            raise refuse(f"holds the results of experiment {theirs!r}, not of {name!r}; choose another --out")
+        if manifest.get("identity") != owner["identity"]:
             raise refuse(
-                f"holds the results of experiment {manifest.get('experiment')!r} from another file or version "
-                f"of it, not of {name!r}; choose another --out, or delete the folder"
+                f"holds the results of experiment {name!r} as its file or scenario was before they changed; "
+                "choose another --out, or delete the folder to start again"
+            )
+        if manifest.get("code") != owner["code"]:
+            raise refuse(
+                f"holds results of experiment {name!r} made by {manifest.get('code') or 'an earlier Kerjasama'}, and "
+                f"this is {owner['code']}: results of two versions are not mixed; choose another --out, or delete "
+                "the folder to start again"
             )
         if manifest.get("status") == "complete":
             return "complete"

@@ -321,12 +321,28 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert saved and all(pq.read_table(p).num_rows > 0 for p in saved)
 
 
-def test_a_folder_of_another_experiment_or_of_other_files_is_refused(tmp_path, capsys):
+def test_a_folder_of_another_experiment_or_of_other_files_or_code_is_refused(tmp_path, capsys, monkeypatch):
+    import sim.experiment
+
     first = small(tmp_path, replications=200, name="first.toml")
     second = small(tmp_path, replications=300, name="second.toml")
     assert main(["experiment", str(first), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
     assert main(["experiment", str(second), "--out", str(tmp_path / "out")]) == 2
-    assert "holds the results of experiment 'small' from another file or version" in capsys.readouterr().err
+    assert (
+        "holds the results of experiment 'small' as its file or scenario was before they changed"
+        in capsys.readouterr().err
+    )
+    renamed = write(tmp_path, first.read_text().replace('name = "small"', 'name = "other"'), "renamed.toml")
+    assert main(["experiment", str(renamed), "--out", str(tmp_path / "out")]) == 2
+    assert "holds the results of experiment 'small', not of 'other'" in capsys.readouterr().err
+    honest = sim.experiment.code_version()
+    monkeypatch.setattr(sim.experiment, "code_version", lambda: "kerjasama 9.9, commit 0123456789ab")
+    assert main(["experiment", str(first), "--out", str(tmp_path / "out"), "--resume"]) == 2
+    assert (
+        f"holds results of experiment 'small' made by {honest}, and this is kerjasama 9.9, commit 0123456789ab: "
+        "results of two versions are not mixed"
+    ) in capsys.readouterr().err
+    monkeypatch.undo()
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     assert main(["experiment", str(first), "--out", str(tmp_path / "other")]) == 2
