@@ -44,7 +44,7 @@ from sim.validation import InputError, Problem
 CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
 TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
 TRAJECTORY_POINTS = 60  # designs with more points record no trajectories (too many to show)
-ARM_BYTES_PER_RUN = 6  # memory for the paired differences: a byte a run, five more for one arm at a time
+ARM_BYTES_PER_RUN = 6  # paired differences: a byte kept a run, five more while a point is gathered
 PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
 
 

@@ -55,22 +55,23 @@ class Tallies:
         if point != self._point:
             self._settle()
             self._point, self._months, self._formed = point, np.zeros(self.experiment.months + 1, np.int64), []
-        column = {name: runs.column(name).to_numpy() for name in ("formed", "sustained", "month_formed")}
-        formed = column["formed"]
-        self.sums["runs"][point] += runs.num_rows
-        self.sums["formed"][point] += formed.sum()
-        self.sums["sustained"][point] += column["sustained"].sum()
-        self.sums["dissolved"][point] += (runs.column("dissolutions").to_numpy() > 0).sum()
+
+        def values(name: str) -> np.ndarray:
+            return runs.column(name).to_numpy()
+
+        formed, sums = values("formed"), self.sums
+        sums["runs"][point] += runs.num_rows
+        sums["formed"][point] += formed.sum()
+        sums["sustained"][point] += values("sustained").sum()
+        sums["dissolved"][point] += (values("dissolutions") > 0).sum()
         for key in ("months_cooperating", "dissolutions_after_election"):
-            self.sums[key][point] += runs.column(key).to_numpy().sum(dtype=np.int64)
+            sums[key][point] += values(key).sum(dtype=np.int64)
         for i, name in enumerate(self.experiment.scenario.regency_names):
             for k, attribute in enumerate(ATTRIBUTES):
-                self.shortfall[point, i, k] += (
-                    runs.column(f"shortfall_{name}_{attribute}").to_numpy().sum(dtype=np.float64)
-                )
-        self._months += np.bincount(column["month_formed"][formed], minlength=len(self._months))
+                self.shortfall[point, i, k] += values(f"shortfall_{name}_{attribute}").sum(dtype=np.float64)
+        self._months += np.bincount(values("month_formed")[formed], minlength=len(self._months))
         if self.formed_by_replication is not None:
-            self._formed.append((runs.column("replication").to_numpy(), formed))
+            self._formed.append((values("replication"), formed))
 
     def _settle(self) -> None:
         """The current point is complete: its median month of formation, its runs by replication."""
