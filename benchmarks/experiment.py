@@ -4,9 +4,12 @@ sensitivity analysis (22,528 points x 100 common-seed replications = 2,252,800 r
     .venv/bin/python benchmarks/experiment.py                 # the main job only
     .venv/bin/python benchmarks/experiment.py --sobol         # and the Sobol experiment (~2 min)
     .venv/bin/python benchmarks/experiment.py --json out.json
+    .venv/bin/python benchmarks/experiment.py --memory sensitivity    # peak memory of the runner
 
 Each run goes through the `kerjasama experiment` command in a fresh folder, as a user runs it:
-the time includes starting the worker processes and writing the results.
+the time includes starting the worker processes and writing the results. `--memory` instead
+runs the named experiments with two workers in a fresh process and reports the peak resident
+memory of that process, which plans, gathers runs.parquet and summarises (the workers simulate).
 """
 
 from __future__ import annotations
@@ -49,11 +52,39 @@ def timed(experiment: str, workers: int) -> dict:
     }
 
 
+PEAK = """
+import resource, sys, tempfile
+from sim.design import load_experiment
+from sim.experiment import run_experiment
+with tempfile.TemporaryDirectory() as folder:
+    result = run_experiment(load_experiment(sys.argv[1]), folder + "/results", workers=2)
+print(result.manifest["runs"]["done"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_memory(experiment: str) -> dict:
+    """Peak resident memory of the process that runs `experiment` on two local workers."""
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK, experiment],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    runs, kilobytes = out.stdout.split()
+    return {"experiment": experiment, "runs": int(runs), "peak_mb": int(kilobytes) / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sobol", action="store_true", help="also time the sensitivity experiment")
     parser.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    parser.add_argument("--memory", nargs="+", metavar="EXPERIMENT", help="peak memory of the runner instead")
     args = parser.parse_args()
+    if args.memory:
+        for figures in map(peak_memory, args.memory):
+            print(f"{figures['experiment']}: {figures['runs']:,} runs, peak {figures['peak_mb']:.0f} MB")
+        return
 
     results = [timed("compare_setups", 1), timed("compare_setups", 2)]
     if args.sobol:

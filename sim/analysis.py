@@ -72,6 +72,10 @@ def load_results(folder: str | Path) -> Results:
         raise refuse("has no readable manifest.json: it is not a results folder of `kerjasama experiment`") from None
     if not isinstance(manifest, dict) or "identity" not in manifest or "kind" not in manifest:
         raise refuse("its manifest.json is not one `kerjasama experiment` wrote")
+    if manifest.get("status") == "failed":
+        raise refuse(
+            "holds an experiment in which every run failed (the errors are in its manifest.json): nothing to report"
+        )
     if manifest.get("status") != "complete":
         raise refuse(
             f"holds an unfinished experiment (status {manifest.get('status')!r}); finish it with --resume first"

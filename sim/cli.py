@@ -16,6 +16,7 @@ from sim.dashboard.server import serve
 from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
 from sim.experiment import Interrupted, run_experiment
+from sim.machine import memory_available
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
 from sim.report import build_report
@@ -145,18 +146,6 @@ def replications_problems(replications: int, engine: str, scenario: Scenario | N
     return []
 
 
-def memory_available() -> int | None:
-    """Bytes of memory available now (Linux), or None where it cannot be read."""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
 def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> None:
     print(json.dumps(result, indent=2, ensure_ascii=False) if as_json else text(result))
 
@@ -190,6 +179,14 @@ def command_experiment(args: argparse.Namespace) -> int:
         command = " ".join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
         print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
         return 130
+    if result.manifest["status"] == "failed":
+        errors = sorted({failure["error"] for failure in result.manifest["failures"]})
+        print(
+            f"kerjasama: every run failed ({'; '.join(errors)[:500]}); the errors are in {out}/manifest.json, "
+            "and --resume runs them again",
+            file=sys.stderr,
+        )
+        return 1
     print(console.experiment_text(experiment, result))
     return 0
 

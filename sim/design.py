@@ -28,9 +28,9 @@ from sim.scenario import (
     load_scenario,
 )
 from sim.validation import (
+    MISSING,
     WHOLE_FILE,
     Anything,
-    Context,
     Either,
     Flag,
     InputError,
@@ -54,7 +54,10 @@ EXPERIMENT = Table(
     {
         "experiment": Table(
             {
-                "name": Text(),
+                "name": Text(
+                    pattern=r"[A-Za-z0-9_\-]+",
+                    describe="must be a name of letters, digits, _ and - only (it names the results folder)",
+                ),
                 "description": Text(),
                 "scenario": Text(),
                 "seed": Number(0, 2**63 - 1, integer=True),
@@ -66,7 +69,7 @@ EXPERIMENT = Table(
                 "batch": Number(1, 10**7, integer=True),
                 "max_replications": Number(1, 10**9, integer=True),
                 "months": Number(1, 1200, integer=True),
-                "outputs": List(Text(choices=OUTPUTS)),
+                "outputs": List(Text(choices=OUTPUTS), min_items=1),
             },
             required=("name", "scenario", "seed", "replications"),
         ),
@@ -74,7 +77,7 @@ EXPERIMENT = Table(
         "design": Table(
             {
                 "kind": Text(choices=KINDS),
-                "presets": List(Text()),
+                "presets": List(Text(), min_items=1),
                 "points": Number(1, 10**7, integer=True),
                 "base_samples": Number(2, 2**20, integer=True),
                 "second_order": Flag(),
@@ -110,6 +113,10 @@ class Point:
     overrides: dict[str, Any] = field(default_factory=dict)
     factors: dict[str, Any] = field(default_factory=dict)  # the factor values, by path
 
+    def scenario(self, base: Scenario) -> Scenario:
+        """What this point runs: the experiment's scenario under its preset, with its overrides."""
+        return base.with_setup(self.preset).with_overrides(self.overrides, source=f"point {self.id}")
+
 
 @dataclass(frozen=True)
 class Auto:
@@ -139,17 +146,6 @@ class Experiment:
     outputs: tuple[str, ...]
     design: dict  # the [design] table as written, for the manifest and the analysis
 
-    def problem(self) -> dict:
-        """The SALib problem of a sobol or morris design: factor names and bounds."""
-        return {
-            "num_vars": len(self.factors),
-            "names": [f.path for f in self.factors],
-            "bounds": [[f.low, f.high] for f in self.factors],
-        }
-
-    def point_scenario(self, point: Point) -> Scenario:
-        return self.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point.id}")
-
 
 def builtin_experiments() -> list[str]:
     return builtin_names("experiments")
@@ -171,9 +167,9 @@ def load_experiment(path: str | Path) -> Experiment:
             scenario = _load_named_scenario(settings["scenario"], file, shown)
         except InputError as error:
             problems += error.problems
-    if problems:
+    if scenario is None:  # the rest is checked against the scenario
         raise InputError(problems)
-    return _build(document, file, shown, text, scenario)
+    return _build(document, shown, text, scenario, problems)
 
 
 def _load_named_scenario(name: str, experiment_file: Path, shown: str) -> Scenario:
@@ -189,9 +185,10 @@ def _load_named_scenario(name: str, experiment_file: Path, shown: str) -> Scenar
     return load_scenario(candidate)
 
 
-def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario) -> Experiment:
+def _build(document: dict, shown: str, text: str, scenario: Scenario, problems: list[Problem]) -> Experiment:
+    """The experiment a file describes, checked as far as its problems allow, so that every
+    problem is reported at once (those of the schema come in `problems`)."""
     settings = document["experiment"]
-    problems: list[Problem] = []
     has_arms, has_design = "arm" in document, "design" in document
     if has_arms == has_design:
         problems.append(
@@ -203,8 +200,13 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
             )
         )
         raise InputError(problems)
-    kind = "arms" if has_arms else document["design"]["kind"]
-    replications = settings["replications"]
+    if has_arms and "factors" in document:
+        problems.append(
+            Problem(shown, "factors", WHOLE_FILE, "[factors] are for a [design]; an [[arm]] sets its values itself")
+        )
+    design = document["design"] if isinstance(document.get("design"), dict) else {}
+    kind = "arms" if has_arms else design.get("kind") if design.get("kind") in KINDS else None
+    replications = settings.get("replications")
     auto = None
     if replications == "auto":
         if kind in ("sobol", "morris"):
@@ -225,11 +227,24 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
         if key in settings and replications != "auto":
             problems.append(Problem(shown, f"experiment.{key}", settings[key], 'only used with replications = "auto"'))
     presets = tuple(scenario.presets) + (CUSTOM_SETUP,)
+    months = settings.get("months", scenario.months)
 
     def check_preset(where: str, name: Any) -> None:
         if not isinstance(name, str) or name not in presets:
             problems.append(
                 Problem(shown, where, name, f"must be one of {', '.join(presets)}{suggest(str(name), presets)}")
+            )
+            return
+        preset_months = scenario.with_setup(name).months
+        if preset_months not in (scenario.months, months):
+            problems.append(
+                Problem(
+                    shown,
+                    where,
+                    name,
+                    f"this preset sets scenario.months = {preset_months}, but the experiment runs every point for "
+                    f"{months} months; set months = {preset_months} in [experiment], or choose another preset",
+                )
             )
 
     names = scenario.regency_names
@@ -238,12 +253,13 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
         points = _arms(document["arm"], shown, names, scenario.setup, check_preset, problems)
         chosen: tuple[str, ...] = tuple(dict.fromkeys(p.preset for p in points))
     else:
-        design = document["design"]
-        chosen = tuple(design.get("presets", [scenario.setup]))
+        listed = design.get("presets", [scenario.setup])
+        chosen = tuple(listed) if isinstance(listed, list) else ()
         for i, preset in enumerate(chosen):
             check_preset(f"design.presets[{i}]", preset)
         factors = _factors(document.get("factors"), kind, shown, names, problems)
-        _check_design_settings(design, kind, shown, problems)
+        if kind is not None:
+            _check_design_settings(design, kind, shown, problems)
         points = () if problems else _design_points(kind, design, factors, chosen, settings["seed"])
     if problems:
         raise InputError(problems)
@@ -255,7 +271,7 @@ def _build(document: dict, file: Path, shown: str, text: str, scenario: Scenario
         identity=hashlib.sha256(text.encode() + scenario.sha256.encode()).hexdigest(),
         scenario=scenario,
         seed=settings["seed"],
-        months=settings.get("months", scenario.months),
+        months=months,
         replications=None if replications == "auto" else replications,
         auto=auto,
         kind=kind,
@@ -291,14 +307,29 @@ def _arms(
         check_preset(f"{where}.preset", preset)
         overrides = {k: v for k, v in arm.items() if k not in ARM_KEYS}
         for path, value in overrides.items():
-            wrong = check_override(path, value, names)
+            wrong = _experiment_wide(path) or check_override(path, value, names)
             if wrong:
                 problems.append(Problem(shown, f"{where}.{path}", value, wrong))
         points.append(Point(i, name, preset, overrides))
     return tuple(points)
 
 
-def _factors(table: Any, kind: str, shown: str, names: tuple[str, ...], problems: list[Problem]) -> tuple[Factor, ...]:
+def _experiment_wide(path: str) -> str | None:
+    """What an arm or a factor cannot set: the horizon is one for the whole experiment (its
+    trajectories, figures and summaries have one time axis), so the workers run `months`."""
+    if path == "scenario.months":
+        return (
+            "every point of an experiment runs for the same number of months: set months in [experiment] "
+            "instead (an experiment per horizon)"
+        )
+    return None
+
+
+def _factors(
+    table: Any, kind: str | None, shown: str, names: tuple[str, ...], problems: list[Problem]
+) -> tuple[Factor, ...]:
+    """The factors of a design (of an unknown kind: each as its keys suggest, so that its
+    problems are reported with the kind's)."""
     if not isinstance(table, dict) or not table:
         problems.append(
             Problem(
@@ -309,73 +340,59 @@ def _factors(table: Any, kind: str, shown: str, names: tuple[str, ...], problems
             )
         )
         return ()
-    factors = []
-    for path, spec in table.items():
-        where = f'factors."{path}"'
-        if not isinstance(spec, dict):
-            problems.append(Problem(shown, where, spec, "must be { values = [...] } or { low = ..., high = ... }"))
-            continue
-        unknown = set(spec) - {"values", "low", "high", "integer"}
-        for key in unknown:
-            problems.append(
-                Problem(
-                    shown,
-                    f"{where}.{key}",
-                    spec[key],
-                    f"unknown key{suggest(key, ('values', 'low', 'high', 'integer'))}; allowed: values, low, high, integer",
-                )
-            )
-        if kind == "grid":
-            values = spec.get("values")
-            if not isinstance(values, list) or not values:
-                problems.append(
-                    Problem(
-                        shown,
-                        f"{where}.values",
-                        values if "values" in spec else WHOLE_FILE,
-                        "a grid needs a non-empty list of values for every factor",
-                    )
-                )
-                continue
-            for value in values:
-                wrong = check_override(path, value, names)
-                if wrong:
-                    problems.append(Problem(shown, where, value, wrong))
-            factors.append(Factor(path, values=tuple(values)))
+    factors = (_factor(path, spec, kind, shown, names, problems) for path, spec in table.items())
+    return tuple(f for f in factors if f is not None)
+
+
+FACTOR_KEYS = ("values", "low", "high", "integer")
+
+
+def _factor(
+    path: str, spec: Any, kind: str | None, shown: str, names: tuple[str, ...], problems: list[Problem]
+) -> Factor | None:
+    where = f'factors."{path}"'
+
+    def report(field: str, value: Any, allowed: str) -> None:
+        problems.append(Problem(shown, field, value, allowed))
+
+    if wrong := _experiment_wide(path):
+        return report(where, spec, wrong)
+    if not isinstance(spec, dict):
+        return report(where, spec, "must be { values = [...] } or { low = ..., high = ... }")
+    for key in [k for k in spec if k not in FACTOR_KEYS]:
+        report(
+            f"{where}.{key}", spec[key], f"unknown key{suggest(key, FACTOR_KEYS)}; allowed: {', '.join(FACTOR_KEYS)}"
+        )
+    integer = spec.get("integer", False)
+    if not isinstance(integer, bool):
+        report(f"{where}.integer", integer, "must be true or false")
+        integer = False
+    if kind == "grid" or (kind is None and "values" in spec):
+        values = spec.get("values")
+        if not isinstance(values, list) or not values:
+            missing = values if "values" in spec else WHOLE_FILE
+            return report(f"{where}.values", missing, "a grid needs a non-empty list of values for every factor")
+        for value in values:
+            if wrong := check_override(path, value, names):
+                report(where, value, wrong)
+        return Factor(path, values=tuple(values))
+    bounds = {}
+    for key in ("low", "high"):
+        value = spec.get(key, MISSING)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            report(f"{where}.{key}", value, f"a {kind or 'sampled'} design needs numeric low and high bounds")
+        elif integer and not float(value).is_integer():
+            report(f"{where}.{key}", value, "an integer factor needs whole-number bounds")
+        elif wrong := check_override(path, int(value) if integer else value, names):
+            report(f"{where}.{key}", value, wrong)
         else:
-            low, high = spec.get("low"), spec.get("high")
-            integer = spec.get("integer", False)
-            number = Number()
-            ok = True
-            for key, value in (("low", low), ("high", high)):
-                ctx = Context(shown)
-                number.check(value, f"{where}.{key}", ctx)
-                if key not in spec or ctx.problems:
-                    problems.append(
-                        Problem(
-                            shown,
-                            f"{where}.{key}",
-                            value if key in spec else WHOLE_FILE,
-                            f"a {kind} design needs numeric low and high bounds for every factor",
-                        )
-                    )
-                    ok = False
-                elif wrong := check_override(path, int(value) if integer else value, names):
-                    problems.append(Problem(shown, f"{where}.{key}", value, wrong))
-                    ok = False
-            if ok and not low < high:
-                problems.append(
-                    Problem(
-                        shown,
-                        where,
-                        f"low = {low}, high = {high}",
-                        "the bounds are reversed or equal: low must be below high",
-                    )
-                )
-                ok = False
-            if ok:
-                factors.append(Factor(path, low=float(low), high=float(high), integer=bool(integer)))
-    return tuple(factors)
+            bounds[key] = float(value)
+    if len(bounds) < 2:
+        return None
+    if not bounds["low"] < bounds["high"]:
+        bounds_text = f"low = {spec['low']}, high = {spec['high']}"
+        return report(where, bounds_text, "the bounds are reversed or equal: low must be below high")
+    return Factor(path, low=bounds["low"], high=bounds["high"], integer=integer)
 
 
 SETTINGS = {
@@ -423,7 +440,7 @@ def _design_points(
     points = []
     for preset in presets:
         for row in rows:
-            values = {f.path: (round(v) if f.integer else v) for f, v in zip(factors, row, strict=True)}
+            values = {f.path: (whole(v, f) if f.integer else v) for f, v in zip(factors, row, strict=True)}
             label = (
                 f"{preset}: " + ", ".join(f"{short(path)}={value}" for path, value in values.items())
                 if kind == "grid"
@@ -444,10 +461,17 @@ def short(path: str) -> str:
     return parts[-1]
 
 
+def whole(value: float, factor: Factor) -> int:
+    """An integer factor's value: sampled over [low - 0.5, high + 0.5] and rounded half up, each
+    whole number from low to high takes an equal share of the range, the ends included."""
+    return int(min(max(math.floor(value + 0.5), factor.low), factor.high))
+
+
 def _sample(kind: str, design: dict, factors: tuple[Factor, ...], seed: int) -> np.ndarray:
-    """Factor values, one row per point: Latin hypercube (scipy), Saltelli or Morris (SALib)."""
-    low = np.array([f.low for f in factors])
-    high = np.array([f.high for f in factors])
+    """Factor values, one row per point: Latin hypercube (scipy), Saltelli or Morris (SALib);
+    an integer factor's range reaches half a step beyond its bounds (see `whole`)."""
+    low = np.array([f.low - 0.5 if f.integer else f.low for f in factors])
+    high = np.array([f.high + 0.5 if f.integer else f.high for f in factors])
     design_seed = int(np.random.SeedSequence([seed, KINDS.index(kind)]).generate_state(1)[0])
     if kind == "lhs":
         from scipy.stats import qmc
@@ -477,7 +501,7 @@ def _check_points(experiment: Experiment) -> None:
     problems: list[Problem] = []
     for point in points:
         try:
-            experiment.point_scenario(point)
+            point.scenario(experiment.scenario)
         except InputError as error:
             problems += [
                 Problem(experiment.file, f"{point.label}: {p.field}", p.value, p.allowed) for p in error.problems

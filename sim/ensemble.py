@@ -16,7 +16,7 @@ import numpy as np
 
 from sim import rules
 from sim.draws import DrawSource, HashedDraws
-from sim.outcomes import Outcomes, header, outcomes, summarise, wilson
+from sim.outcomes import Outcomes, header, outcomes, paired_difference, summarise, wilson
 from sim.scenario import Scenario
 from sim.stages import REGENCY_ATTRIBUTES, Stage
 
@@ -191,15 +191,6 @@ class EnsembleResult:
             **header(s.name, s.setup, "ensemble", self.seed, self.months),
             **summarise(self.outcomes, s.regency_names),
         }
-
-
-def paired_difference(after: np.ndarray, before: np.ndarray) -> dict:
-    """Mean of after - before over paired runs, with a 95 % normal interval of the mean."""
-    difference = after.astype(float) - before.astype(float)
-    spread = difference.std(ddof=1) if len(difference) > 1 else 0.0
-    half = 1.959964 * spread / np.sqrt(len(difference))
-    mean = float(difference.mean())
-    return {"difference": mean, "ci": [mean - half, mean + half]}
 
 
 def compare(result: EnsembleResult, baseline: EnsembleResult) -> dict:

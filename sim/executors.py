@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from sim.validation import InputError, Problem
 
 ATTEMPTS = 3  # tries per chunk before its runs are recorded as failed
 TIMEOUT = 600.0  # seconds to wait for any chunk to finish before a chunk is given up as lost
+PROBE_TIMEOUT = 5.0  # seconds for a Dask scheduler's address to accept a connection
+CONNECT_TIMEOUT = 10.0  # seconds for the scheduler to answer the Dask client
 
 
 class InProcess:
@@ -84,19 +87,32 @@ def local(workers: int | None) -> Executor:
 
 
 def dask(address: str) -> Executor:
-    """A Dask cluster's executor (the optional extra `kerjasama[dask]`)."""
+    """A Dask cluster's executor (the optional extra `kerjasama[dask]`).
+
+    The address is probed with a plain connection first: Dask's client retries a refused
+    connection until its timeout, which would keep a mistyped address waiting for seconds.
+    """
+
+    def refuse(allowed: str) -> InputError:
+        return InputError([Problem("command line", "--scheduler", address, allowed)])
+
     try:
         from distributed import Client
+        from distributed.comm import parse_address, parse_host_port
     except ImportError:
-        raise InputError(
-            [Problem("command line", "--scheduler", address, "needs Dask: pip install 'kerjasama[dask]'")]
-        ) from None
+        raise refuse("needs Dask: pip install 'kerjasama[dask]'") from None
     try:
-        client = Client(address, timeout=30)
-    except (OSError, TimeoutError) as error:
-        raise InputError(
-            [Problem("command line", "--scheduler", address, f"no Dask scheduler answers there ({error})")]
-        ) from None
+        host, port = parse_host_port(parse_address(address)[1])
+    except ValueError as error:
+        raise refuse(f"must be a scheduler's address, like tcp://10.0.0.5:8786 ({error})") from None
+    try:
+        socket.create_connection((host, port), timeout=PROBE_TIMEOUT).close()
+    except OSError as error:
+        raise refuse(f"nothing answers there ({error})") from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT)
+    except Exception as error:  # whatever answered, it is not a scheduler the client can use
+        raise refuse(f"no Dask scheduler answers there ({type(error).__name__}: {error})") from None
     workers = len(client.scheduler_info().get("workers", {}))
     return Executor(
         {"kind": "dask", "scheduler": address, "workers": workers},

@@ -1,8 +1,9 @@
 """Running an experiment: chunks of runs, on any executor, written as they finish, resumable.
 
 The plan is a pure function of the experiment (and, with `replications = "auto"`, of the results
-already on disk): the same chunks with the same ids whatever the executor or the number of
-workers. Each chunk runs its cells — (point, first replication, count) — with the ensemble,
+of its earlier rounds): the same chunks whatever the executor or the number of workers. A chunk
+is named by what it holds, so a file on disk is taken as done only when it holds exactly that
+chunk. Each chunk runs its cells — (point, first replication, count) — with the ensemble,
 design points side by side where their switches agree; replication r of a point draws from
 (seed, r), so every point sees the same draws (common random numbers) and a chunk's results do
 not depend on which chunk it is or where it runs.
@@ -10,6 +11,7 @@ not depend on which chunk it is or where it runs.
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import subprocess
 import time
@@ -24,21 +26,25 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute
+import pyarrow.parquet as pq
 
 from sim import rules
 from sim.design import Experiment, Point
 from sim.draws import HashedDraws
 from sim.ensemble import simulate, stack, structure
 from sim.executors import Executor, dask, local, run_chunks
-from sim.outcomes import outcome_columns, outcomes, wilson, wilson_intervals
+from sim.machine import disk_free, memory_available
+from sim.outcomes import outcome_columns, outcomes, wilson
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
 from sim.storage import ResultsFolder
+from sim.summary import Tallies, point_table
+from sim.validation import InputError, Problem
 
 CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
 TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
 TRAJECTORY_POINTS = 60  # designs with more points record no trajectories (too many to show)
-REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
+ARM_BYTES_PER_RUN = 6  # paired differences: a byte kept a run, five more while a point is gathered
 PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
 
 
@@ -51,8 +57,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class Chunk:
-    id: int
     cells: tuple[Cell, ...]
+
+    @property
+    def name(self) -> str:
+        """A digest of the cells: the same name means the same runs, in any session."""
+        cells = ";".join(f"{c.point}:{c.first}:{c.count}" for c in self.cells)
+        return hashlib.sha256(cells.encode()).hexdigest()[:16]
 
     @property
     def runs(self) -> int:
@@ -92,11 +103,7 @@ class ChunkResult:
 
 def run_chunk(task: Task) -> ChunkResult:
     """Run a chunk's cells, design points side by side where their switches agree."""
-    scenarios = {
-        point_id: task.scenario.with_setup(point.preset).with_overrides(point.overrides, source=f"point {point_id}")
-        for point_id, point in task.points.items()
-    }
-    params = {point_id: scenario.params() for point_id, scenario in scenarios.items()}
+    params = {point_id: point.scenario(task.scenario).params() for point_id, point in task.points.items()}
     groups: dict[tuple, list[Cell]] = defaultdict(list)
     for cell in task.chunk.cells:
         groups[structure(params[cell.point])].append(cell)
@@ -112,7 +119,7 @@ def run_chunk(task: Task) -> ChunkResult:
             for c, o in zip(cells, offsets, strict=False)
             if c.first == 0 and task.follow
         }
-        tracker = TrajectoryTracker(watched, names, task.months)
+        tracker = TrajectoryTracker(watched, names)
         state = simulate(
             batch,
             HashedDraws(task.seed, replications, batch.n),
@@ -138,7 +145,7 @@ class TrajectoryTracker:
     """Each month, the 10th, 50th and 90th percentile and the mean of every attribute of every
     regency over a point's first runs: the trajectories of the report."""
 
-    def __init__(self, watched: dict[int, np.ndarray], names: tuple[str, ...], months: int):
+    def __init__(self, watched: dict[int, np.ndarray], names: tuple[str, ...]):
         self.watched, self.names = watched, names
         self.rows: dict[str, list] = defaultdict(list)
 
@@ -172,7 +179,7 @@ def batch_key(point: Point) -> tuple:
     return (point.preset, tuple(sorted((k, repr(v)) for k, v in point.overrides.items() if not isinstance(v, float))))
 
 
-def plan(points: list[Point], ranges: dict[int, range], first_id: int) -> list[Chunk]:
+def plan(points: list[Point], ranges: dict[int, range]) -> list[Chunk]:
     """Chunks of at most CHUNK_RUNS runs covering each point's range of replications."""
     cells = []
     for point in sorted(points, key=lambda p: (batch_key(p), p.id)):
@@ -182,51 +189,50 @@ def plan(points: list[Point], ranges: dict[int, range], first_id: int) -> list[C
     chunks, current, size, key = [], [], 0, None
     for cell_key, cell in cells:
         if current and (size + cell.count > CHUNK_RUNS or cell_key != key):
-            chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+            chunks.append(Chunk(tuple(current)))
             current, size = [], 0
         current.append(cell)
         size += cell.count
         key = cell_key
     if current:
-        chunks.append(Chunk(first_id + len(chunks), tuple(current)))
+        chunks.append(Chunk(tuple(current)))
     return chunks
 
 
 def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk]]:
     """The chunks to run, round by round. A fixed number of replications is one round; "auto"
     adds a batch to every point whose interval is still too wide, until all are narrow enough
-    or reach the cap. Each round is decided from the results on disk, so a resumed run takes
-    the same decisions."""
+    or reach the cap. Each round is decided from the chunks of the rounds before it, once they
+    are on disk, so a resumed run takes the same decisions whatever else an earlier session
+    left behind."""
     points = list(experiment.points)
     if experiment.auto is None:
-        yield plan(points, {p.id: range(experiment.replications) for p in points}, 0)
+        yield plan(points, {p.id: range(experiment.replications) for p in points})
         return
     auto, done = experiment.auto, {p.id: 0 for p in points}
-    pending, next_id = points, 0
+    tally = {p.id: (0, 0) for p in points}  # (runs formed, runs) on disk, of the rounds so far
+    pending = points
     while pending:
-        chunks = plan(
-            pending,
-            {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending},
-            next_id,
-        )
+        ranges = {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending}
+        chunks = plan(pending, ranges)
         yield chunks
-        next_id += len(chunks)
+        for point, (formed, runs) in formation_counts(folder, chunks).items():
+            tally[point] = (tally[point][0] + formed, tally[point][1] + runs)
         for p in pending:
-            done[p.id] = min(done[p.id] + auto.batch, auto.max_replications)
-        formed = formation_counts(folder)
+            done[p.id] = ranges[p.id].stop
         pending = [
             p
             for p in pending
-            if done[p.id] < auto.max_replications and half_width(*formed.get(p.id, (0, 0))) > auto.target_half_width
+            if done[p.id] < auto.max_replications and half_width(*tally[p.id]) > auto.target_half_width
         ]
 
 
-def formation_counts(folder: ResultsFolder) -> dict[int, tuple[int, int]]:
-    """Per point: (runs formed, runs) in the chunks on disk."""
-    table = folder.read_chunks()
+def formation_counts(folder: ResultsFolder, chunks: list[Chunk]) -> dict[int, tuple[int, int]]:
+    """Per point: (runs formed, runs) in these chunks, of those on disk."""
+    table = folder.read_chunks([c.name for c in chunks], columns=["point", "formed"])
     if table.num_rows == 0:
         return {}
-    frame = table.select(["point", "formed"]).to_pandas()
+    frame = table.to_pandas()
     grouped = frame.groupby("point")["formed"].agg(["sum", "count"])
     return {int(point): (int(row["sum"]), int(row["count"])) for point, row in grouped.iterrows()}
 
@@ -264,18 +270,21 @@ def run_experiment(
     `progress`, if given, has `update(runs)` and a settable `total` (a tqdm bar does).
     """
     folder = ResultsFolder(out)
-    status = folder.claim(experiment.identity, experiment.name, resume)
+    code = code_version()
+    status = folder.claim({"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume)
     if status == "complete":
         return ExperimentResult(folder.path, pd.read_csv(folder.path / "summary.csv"), folder.manifest(), reused=True)
+    if status == "new":
+        check_room(experiment, folder.path)
     executor = dask(scheduler) if scheduler else local(workers)
-    manifest = start_manifest(experiment, executor, folder.manifest() if status == "resume" else None)
+    manifest = start_manifest(experiment, code, executor, folder.manifest() if status == "resume" else None)
     folder.write_manifest(manifest)
     failures: list[dict] = manifest.setdefault("failures", [])
     counts = {"done": 0}
     started = time.perf_counter()
 
     def finished(task: Task, result: ChunkResult) -> None:
-        folder.write_chunk(task.chunk.id, result.runs, result.trajectories)
+        folder.write_chunk(task.chunk.name, result.runs, result.trajectories)
         counts["done"] += task.chunk.runs
         if progress is not None:
             progress.update(task.chunk.runs)
@@ -283,7 +292,7 @@ def run_experiment(
     def failed(task: Task, error: str) -> None:
         failures.append(
             {
-                "chunk": task.chunk.id,
+                "chunk": task.chunk.name,
                 "runs": task.chunk.runs,
                 "points": sorted({c.point for c in task.chunk.cells}),
                 "error": error,
@@ -293,10 +302,12 @@ def run_experiment(
             progress.update(task.chunk.runs)
 
     points = {p.id: p for p in experiment.points}
+    planned: list[Chunk] = []
     try:
         for chunks in rounds(experiment, folder):
+            planned += chunks
             on_disk = folder.finished_chunks()
-            todo = [c for c in chunks if c.id not in on_disk]
+            todo = [c for c in chunks if c.name not in on_disk]
             if progress is not None:
                 progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
                 progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
@@ -319,34 +330,66 @@ def run_experiment(
         folder.write_manifest(manifest)
         raise Interrupted(folder.saved_runs()) from None
     executor.shutdown()
-    return finish(experiment, folder, manifest, time.perf_counter() - started, counts["done"])
+    return finish(experiment, folder, planned, manifest, time.perf_counter() - started, counts["done"])
+
+
+def check_room(experiment: Experiment, out: Path) -> None:
+    """Refuse, before anything is written, an experiment whose results would not fit: its chunk
+    files and runs.parquet (both on disk at the end) on the results folder's disk, and for arms
+    the byte a run that the paired differences keep in memory."""
+    replications = experiment.replications or experiment.auto.max_replications
+    runs = len(experiment.points) * replications
+    setting = "replications" if experiment.auto is None else "max_replications"
+
+    def refuse(needed: float, room: float, what: str) -> InputError:
+        allowed = (
+            f"{len(experiment.points):,} {'arms' if experiment.kind == 'arms' else 'points'} x {replications:,} "
+            f"replications would need about {needed / 1e9:,.1f} GB "
+            f"{what} ({room / 1e9:,.1f} GB); choose fewer {setting.replace('_', ' ')}"
+        )
+        return InputError([Problem(experiment.file, f"experiment.{setting}", replications, allowed)])
+
+    per_run = sum(max(field.type.bit_width, 8) // 8 for field in run_schema(experiment))
+    free, where = disk_free(out)
+    if 2 * runs * per_run > 0.8 * free:
+        raise refuse(2 * runs * per_run, free, f"of disk for the results, more than is free in {where}")
+    available = memory_available()
+    if experiment.kind == "arms" and available is not None and ARM_BYTES_PER_RUN * runs > 0.8 * available:
+        raise refuse(
+            ARM_BYTES_PER_RUN * runs, available, "of memory for the paired differences, more than is available"
+        )
 
 
 def finish(
-    experiment: Experiment, folder: ResultsFolder, manifest: dict, seconds: float, runs_now: int
+    experiment: Experiment,
+    folder: ResultsFolder,
+    chunks: list[Chunk],
+    manifest: dict,
+    seconds: float,
+    runs_now: int,
 ) -> ExperimentResult:
-    """Gather the chunks into runs.parquet, summarise, draw, and mark the manifest complete."""
+    """Gather the planned chunks into runs.parquet, summarise, draw, and mark the manifest
+    complete (or failed, if no chunk succeeded: the tables are there, with no runs in them).
+    Other chunk files (none, unless the plan changed) are left out and removed."""
     from sim.figures import formation_figure
 
-    chunks = folder.read_chunks()
-    runs = label_runs(chunks, experiment)
-    folder.write_table("runs.parquet", runs)
-    trajectories = folder.read_chunks("trajectories")
+    tallies = Tallies(experiment)
+    gather_runs(folder, chunks, experiment, tallies)
+    trajectories = folder.read_chunks([c.name for c in chunks], "trajectories")
     if trajectories.num_rows:
         order = pa.compute.sort_indices(
             trajectories,
             [("point", "ascending"), ("month", "ascending"), ("regency", "ascending"), ("attribute", "ascending")],
         )
         folder.write_table("trajectories.parquet", trajectories.take(order))
-    frame = runs.to_pandas()
-    summary = summarise_points(frame, experiment)
+    summary = tallies.summary()
     folder.write_text("summary.csv", summary.to_csv(index=False))
     formation_figure(summary, folder.figure_path("formation.png"), experiment.months)
-    failed_runs = sum(f["runs"] for f in manifest["failures"])
+    done, failed_runs = int(summary["replications"].sum()), sum(f["runs"] for f in manifest["failures"])
     manifest.update(
-        status="complete",
+        status="complete" if done else "failed",  # failed: every chunk failed, the errors are in "failures"
         finished=now(),
-        runs={"done": int(runs.num_rows), "failed": failed_runs, "this_session": runs_now},
+        runs={"done": done, "failed": failed_runs, "this_session": runs_now},
         seconds_this_session=round(seconds, 3),
         runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
     )
@@ -355,82 +398,46 @@ def finish(
     return ExperimentResult(folder.path, summary, manifest)
 
 
-def label_runs(chunks: pa.Table, experiment: Experiment) -> pa.Table:
-    """One row per run, in a fixed order (point, replication), with what each point is."""
-    if chunks.num_rows == 0:  # every chunk failed: a table of no runs
-        return pa.table({"point": pa.array([], pa.int32()), "replication": pa.array([], pa.int32())})
-    frame = chunks.to_pandas().sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
-    labels = pd.DataFrame(
-        {
-            "point": [p.id for p in experiment.points],
-            "label": [p.label for p in experiment.points],
-            "preset": [p.preset for p in experiment.points],
-            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
-        }
+def gather_runs(folder: ResultsFolder, chunks: list[Chunk], experiment: Experiment, tallies: Tallies) -> None:
+    """Write runs.parquet from the chunk files, one row per run in (point, replication) order,
+    with what each point is, and add each point's runs to its tallies on the way. A chunk file
+    is read when its first cell comes up and let go after its last: memory holds a few chunks
+    and a row group, however many runs there are."""
+    found = folder.finished_chunks()
+    cells = sorted(
+        (cell.point, cell.first, chunk.name, offset, cell.count)
+        for chunk in chunks
+        if chunk.name in found
+        for cell, offset in zip(chunk.cells, np.cumsum([0] + [c.count for c in chunk.cells]), strict=False)
     )
-    frame = labels.merge(frame, on="point", how="right")
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    last_use = {name: i for i, (_, _, name, _, _) in enumerate(cells)}
+    labels = pa.Table.from_pandas(point_table(experiment), preserve_index=False)
+    schema = pa.schema([*labels.schema, *run_schema(experiment)])
+
+    def labelled_runs() -> Iterator[pa.Table]:
+        loaded: dict[str, pa.Table] = {}
+        for i, (point, _, name, offset, count) in enumerate(cells):
+            if name not in loaded:
+                loaded[name] = pq.read_table(found[name])
+            runs = loaded[name].slice(offset, count)
+            if last_use[name] == i:
+                del loaded[name]
+            tallies.add(point, runs)
+            rows = labels.take(pa.array(np.full(count, point)))  # point ids are positions
+            yield pa.Table.from_arrays(
+                [*rows.columns, *runs.select(schema.names[labels.num_columns :]).columns], schema=schema
+            )
+
+    folder.write_row_groups("runs.parquet", schema, labelled_runs())
 
 
-# --------------------------------------------------------------------------------------------
-# Summaries
-# --------------------------------------------------------------------------------------------
-
-
-def summarise_points(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
-    """One row per arm or design point: rates with 95 % intervals, barriers, and for arms the
-    paired difference from the status quo arm (same replications: common random numbers)."""
-    names = experiment.scenario.regency_names
-    summary = pd.DataFrame(
-        {
-            "point": [p.id for p in experiment.points],
-            "label": [p.label for p in experiment.points],
-            "preset": [p.preset for p in experiment.points],
-            **{f.path: [p.factors.get(f.path) for p in experiment.points] for f in experiment.factors},
-        }
-    ).set_index("point", drop=False)
-    grouped = runs.groupby("point")
-    count = grouped.size().reindex(summary.index, fill_value=0)
-    summary["replications"] = count
-    for outcome, name in (("formed", "formation"), ("sustained", "sustained")):
-        successes = grouped[outcome].sum().reindex(summary.index, fill_value=0)
-        summary[f"{name}_rate"] = successes / count.where(count > 0)
-        summary[f"{name}_low"], summary[f"{name}_high"] = wilson_intervals(successes.to_numpy(), count.to_numpy())
-    formed = runs[runs["formed"]]
-    summary["median_months_to_formation"] = formed.groupby("point")["month_formed"].median().reindex(summary.index)
-    summary["mean_months_cooperating"] = grouped["months_cooperating"].mean().reindex(summary.index)
-    summary["dissolution_rate"] = (runs["dissolutions"] > 0).groupby(runs["point"]).mean().reindex(summary.index)
-    summary["dissolutions_after_election_per_run"] = (
-        grouped["dissolutions_after_election"].mean().reindex(summary.index)
-    )
-    for name in names:
-        columns = [f"shortfall_{name}_{a}" for a in ATTRIBUTES]
-        totals = grouped[columns].sum().reindex(summary.index, fill_value=0).to_numpy(np.float64)
-        all_totals = totals.sum(axis=1, keepdims=True)
-        shares = np.divide(totals, all_totals, out=np.zeros_like(totals), where=all_totals > 0)
-        summary[f"top_barrier_{name}"] = np.where(all_totals[:, 0] > 0, np.array(ATTRIBUTES)[shares.argmax(axis=1)], "")
-        for k, attribute in enumerate(ATTRIBUTES):
-            summary[f"barrier_{name}_{attribute}"] = shares[:, k]
-    if experiment.kind == "arms":
-        add_paired_differences(summary, runs, experiment)
-    return summary.reset_index(drop=True)
-
-
-def add_paired_differences(summary: pd.DataFrame, runs: pd.DataFrame, experiment: Experiment) -> None:
-    """Each arm's formation minus the status quo arm's, run by run on the replications both
-    have, with a 95 % normal interval of the mean difference."""
-    reference = next((p for p in experiment.points if p.preset == REFERENCE and not p.overrides), None)
-    if reference is None or reference.id not in set(runs["point"]):
-        return
-    formed = runs.pivot(index="replication", columns="point", values="formed").astype(float)
-    for point in experiment.points:
-        if point.id not in formed:
-            continue
-        difference = (formed[point.id] - formed[reference.id]).dropna()  # on the shared replications
-        half = 1.959964 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else 0.0
-        summary.loc[point.id, "difference_from_status_quo"] = difference.mean()
-        summary.loc[point.id, "difference_low"] = difference.mean() - half
-        summary.loc[point.id, "difference_high"] = difference.mean() + half
+def run_schema(experiment: Experiment) -> pa.Schema:
+    """The replication and outcome columns of runs.parquet, from an empty run: known before any
+    chunk has run, and if none does."""
+    scenario = experiment.scenario
+    p = scenario.params()
+    columns = outcome_columns(outcomes(rules.initial_state(p, (0,)), p), scenario.regency_names)
+    return pa.table({"replication": np.zeros(0, np.int32), **columns}).schema
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,12 +449,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def start_manifest(experiment: Experiment, executor: Executor, previous: dict | None) -> dict:
+def start_manifest(experiment: Experiment, code: str, executor: Executor, previous: dict | None) -> dict:
     manifest = {
         "experiment": experiment.name,
         "description": experiment.description,
         "file": experiment.file,
         "identity": experiment.identity,
+        "code": code,
         "contents": experiment.text,
         "scenario": {
             "name": experiment.scenario.name,
@@ -478,6 +486,17 @@ def start_manifest(experiment: Experiment, executor: Executor, previous: dict | 
         manifest["started"] = previous.get("started", manifest["started"])
         manifest["resumed"] = [*previous.get("resumed", []), now()]
     return manifest
+
+
+def code_version() -> str:
+    """The Kerjasama that runs an experiment: its version, and its git commit when it runs from a
+    git checkout. A results folder holds the runs of one code version only."""
+    try:
+        version = metadata.version("kerjasama")
+    except metadata.PackageNotFoundError:
+        version = "(not installed)"
+    git = git_state()
+    return f"kerjasama {version}" + (f", commit {git['commit'][:12]}" if git else "")
 
 
 def versions() -> dict[str, str]:

@@ -191,7 +191,11 @@ SCENARIO = Table(
                 "election": _required({"first_month": WHOLE, "interval": WHOLE, "aftermath": WHOLE}),
                 "drought": _required({"yearly_probability": UNIT, "duration": Number(1, 600, integer=True)}),
                 "flood": _required(
-                    {"yearly_probability": UNIT, "season": List(Number(1, 12, integer=True)), "exposure": Text()}
+                    {
+                        "yearly_probability": UNIT,
+                        "season": List(Number(1, 12, integer=True), min_items=1),
+                        "exposure": Text(),
+                    }
                 ),
                 "fiscal": _required({"yearly_probability": UNIT, "cut": UNIT}),
             }

@@ -1,7 +1,8 @@
 """The results folder of an experiment, and nothing half-written in it.
 
     DIR/manifest.json        what ran: versions, files, seed, executor, counts, times, status
-    DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish
+    DIR/chunks/*.parquet     one file per finished chunk of runs, written as chunks finish and
+                             named by a digest of the runs it holds
                              (removed once runs.parquet holds them all)
     DIR/runs.parquet         one row per run, when the experiment is complete
     DIR/trajectories.parquet monthly quantiles of the attributes, for designs of few points
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ import pyarrow.parquet as pq
 from sim.validation import WHOLE_FILE, InputError, Problem
 
 MANIFEST = "manifest.json"
+ROW_GROUP_ROWS = 100_000  # rows of runs.parquet written at once: a few tens of MB
 UMASK = os.umask(0)
 os.umask(UMASK)
 
@@ -57,81 +60,82 @@ class ResultsFolder:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def claim(self, identity: str, name: str, resume: bool) -> str:
+    def claim(self, owner: dict[str, str], resume: bool) -> str:
         """Decide what a run into this folder does: "new", "resume" or "complete".
 
-        A folder holding another experiment's results, or files that are not results at all,
-        is refused; an unfinished run of this experiment needs --resume.
+        `owner` is what the results would belong to, as the manifest records it: the
+        experiment's name, the identity of its files, and the code that runs it. A folder
+        holding the results of anything else (another experiment, other files, other code), or
+        files that are not results at all, is refused; an unfinished run needs --resume; a folder
+        that cannot be made or written is refused before anything runs.
         """
-        if not self.path.exists() or not any(self.path.iterdir()):
+
+        def refuse(allowed: str) -> InputError:
+            return InputError([Problem(str(self.path), "", WHOLE_FILE, allowed)])
+
+        existing = self.path if self.path.exists() else next(p for p in self.path.parents if p.exists())
+        if not existing.is_dir():
+            where = "is a file" if existing == self.path else f"cannot be made: {existing} is a file"
+            raise refuse(f"{where}, not a folder; choose another --out")
+        if not os.access(existing, os.R_OK | os.W_OK | os.X_OK):
+            raise refuse(f"cannot be written: no permission to write in {existing}; choose another --out")
+        if existing != self.path or not any(self.path.iterdir()):
             return "new"
-        if not self.path.is_dir():
-            raise InputError(
-                [Problem(str(self.path), "", WHOLE_FILE, "is a file, not a results folder; choose another --out")]
-            )
         manifest = self.manifest()
         if manifest is None:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out",
-                    )
-                ]
+            raise refuse(
+                "holds files but no manifest.json: it is not a results folder of Kerjasama; choose another --out"
             )
-        if manifest.get("identity") != identity:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        f"holds the results of experiment {manifest.get('experiment')!r} from another file or version "
-                        f"of it, not of {name!r}; choose another --out, or delete the folder",
-                    )
-                ]
+        name, theirs = owner["experiment"], manifest.get("experiment")
+        if theirs != name:
+            raise refuse(f"holds the results of experiment {theirs!r}, not of {name!r}; choose another --out")
+        if manifest.get("identity") != owner["identity"]:
+            raise refuse(
+                f"holds the results of experiment {name!r} as its file or scenario was before they changed; "
+                "choose another --out, or delete the folder to start again"
+            )
+        if manifest.get("code") != owner["code"]:
+            raise refuse(
+                f"holds results of experiment {name!r} made by {manifest.get('code') or 'an earlier Kerjasama'}, and "
+                f"this is {owner['code']}: results of two versions are not mixed; choose another --out, or delete "
+                "the folder to start again"
             )
         if manifest.get("status") == "complete":
             return "complete"
+        if manifest.get("status") == "failed" and not resume:
+            raise refuse(
+                "holds a run of this experiment in which every run failed (the errors are in its manifest.json); "
+                "add --resume to run them again, or choose another --out"
+            )
         if not resume:
-            raise InputError(
-                [
-                    Problem(
-                        str(self.path),
-                        "",
-                        WHOLE_FILE,
-                        "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out",
-                    )
-                ]
+            raise refuse(
+                "holds an unfinished run of this experiment; add --resume to continue it, or choose another --out"
             )
         return "resume"
 
-    def finished_chunks(self, kind: str = "chunk") -> dict[int, Path]:
-        """The chunks already on disk, by id (kind "trajectories": their monthly quantiles)."""
+    def finished_chunks(self, kind: str = "chunk") -> dict[str, Path]:
+        """The chunks already on disk, by name (kind "trajectories": their monthly quantiles)."""
         if not self.chunks.is_dir():
             return {}
-        return {int(p.stem.split("-")[1]): p for p in self.chunks.glob(f"{kind}-*.parquet")}
+        return {p.stem.removeprefix(f"{kind}-"): p for p in self.chunks.glob(f"{kind}-*.parquet")}
 
     # Writing ---------------------------------------------------------------------------------
 
     def write_manifest(self, manifest: dict) -> None:
         write_atomically(self.path / MANIFEST, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, default=str)))
 
-    def write_chunk(self, chunk_id: int, runs: dict, trajectories: dict | None = None) -> None:
+    def write_chunk(self, name: str, runs: dict, trajectories: dict | None = None) -> None:
         """A finished chunk: its trajectories first, its runs last, so that a chunk whose runs
         are on disk is complete."""
         for kind, columns in (("trajectories", trajectories), ("chunk", runs)):
             if columns is not None:
                 table = pa.table(columns)
-                write_atomically(
-                    self.chunks / f"{kind}-{chunk_id:06d}.parquet", lambda tmp, t=table: pq.write_table(t, tmp)
-                )
+                write_atomically(self.chunks / f"{kind}-{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
 
-    def read_chunks(self, kind: str = "chunk") -> pa.Table:
+    def read_chunks(self, names: list[str], kind: str = "chunk", columns: list[str] | None = None) -> pa.Table:
+        """These chunks, in this order, of those on disk."""
         found = self.finished_chunks(kind)
-        tables = [pq.read_table(found[i]) for i in sorted(found)]
+        tables = [pq.read_table(found[name], columns=columns) for name in names if name in found]
         return pa.concat_tables(tables) if tables else pa.table({})
 
     def saved_runs(self) -> int:
@@ -139,6 +143,25 @@ class ResultsFolder:
 
     def write_table(self, name: str, table: pa.Table) -> None:
         write_atomically(self.path / name, lambda tmp: pq.write_table(table, tmp))
+
+    def write_row_groups(self, name: str, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
+        """A table written as its pieces come, in row groups of about ROW_GROUP_ROWS rows: it
+        is never held whole."""
+
+        def write(temporary: Path) -> None:
+            with pq.ParquetWriter(temporary, schema) as writer:
+                waiting: list[pa.Table] = []
+                rows = 0
+                for table in tables:
+                    waiting.append(table)
+                    rows += table.num_rows
+                    if rows >= ROW_GROUP_ROWS:
+                        writer.write_table(pa.concat_tables(waiting))
+                        waiting, rows = [], 0
+                if waiting:
+                    writer.write_table(pa.concat_tables(waiting))
+
+        write_atomically(self.path / name, write)
 
     def drop_chunks(self) -> None:
         """Once runs.parquet holds every run, the chunk files are no longer needed."""

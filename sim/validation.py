@@ -150,6 +150,7 @@ class Flag:
 class List:
     item: Any
     length: int | None = None
+    min_items: int = 0  # an empty list that would mean nothing is refused, not run as nothing
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         if not isinstance(value, list):
@@ -157,6 +158,9 @@ class List:
             return
         if self.length is not None and len(value) != self.length:
             ctx.report(path, value, f"must be a list of {self.length} items")
+            return
+        if len(value) < self.min_items:
+            ctx.report(path, value, f"must list at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
             return
         for i, item in enumerate(value):
             self.item.check(item, f"{path}[{i}]", ctx)

@@ -13,7 +13,7 @@ from sim import draws, rules
 from sim.cli import main
 from sim.ensemble import compare, run_ensemble, simulate
 from sim.model import CooperationModel, run_replications
-from sim.outcomes import wilson
+from sim.outcomes import paired_difference, wilson
 from tests.conftest import documents, scenario_of
 from tests.test_cli import SUMMARY_KEYS
 
@@ -101,6 +101,27 @@ def test_setups_compared_with_one_seed_are_paired(default):
     assert paired["formation"]["difference"] == pytest.approx(plus.outcomes.formed.mean() - quo.outcomes.formed.mean())
     with pytest.raises(ValueError, match="same seed"):
         compare(plus, run_ensemble(default.with_setup("status_quo"), 2000, seed=5))
+
+
+@pytest.mark.parametrize(
+    ("both", "only_after", "only_before", "neither", "low", "high"),
+    [
+        (36, 12, 2, 0, 0.0569, 0.3404),  # Newcombe (1998), his examples for method 10
+        (18, 12, 2, 18, 0.0562, 0.3290),
+        (53, 0, 0, 1, -0.0729, 0.0729),
+        (0, 9990, 0, 10, 0.9981, 0.9995),  # a Wald interval ran to +100.1 pp here
+        (0, 10000, 0, 0, 0.9995, 1.0),  # every pair differs: not an interval of no width
+    ],
+)
+def test_the_paired_difference_has_newcombes_interval_within_minus_one_and_one(
+    both, only_after, only_before, neither, low, high
+):
+    after = np.repeat([True, True, False, False], [both, only_after, only_before, neither])
+    before = np.repeat([True, False, True, False], [both, only_after, only_before, neither])
+    paired = paired_difference(after, before)
+    assert paired["difference"] == pytest.approx((only_after - only_before) / len(after))
+    assert paired["ci"] == pytest.approx([low, high], abs=1e-4)
+    assert -1 <= paired["ci"][0] <= paired["difference"] <= paired["ci"][1] <= 1
 
 
 def test_monthly_means_add_up(default):

@@ -1,0 +1,145 @@
+"""What each arm or design point of an experiment comes to: summary.csv.
+
+Rates with 95 % Wilson intervals, months to formation, dissolutions, pooled barrier shares and,
+for arms, the paired difference from the status quo arm. Each point's runs are added up as they
+stream past in point order (`Tallies.add`), so memory grows with the number of points, not with
+the number of runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.design import Experiment
+from sim.outcomes import paired_difference, wilson_intervals
+from sim.stages import ATTRIBUTES
+
+REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
+SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions_after_election")
+
+
+def point_table(experiment: Experiment) -> pd.DataFrame:
+    """One row per point: its id, label, preset and factor values (the columns that say what
+    each row of runs.parquet and summary.csv is)."""
+    points = experiment.points
+    return pd.DataFrame(
+        {
+            "point": np.array([p.id for p in points], dtype=np.int32),
+            "label": [p.label for p in points],
+            "preset": [p.preset for p in points],
+            **{f.path: [p.factors.get(f.path) for p in points] for f in experiment.factors},
+        }
+    )
+
+
+class Tallies:
+    """Per point, the sums its summary needs. Runs come in point order, so the histogram of
+    months to formation (for the median) is kept for one point at a time; arms also keep each
+    run's formation, one byte a run, for the paired differences."""
+
+    def __init__(self, experiment: Experiment):
+        count, names = len(experiment.points), experiment.scenario.regency_names
+        self.experiment = experiment
+        self.sums = {key: np.zeros(count, dtype=np.int64) for key in SUMS}
+        self.shortfall = np.zeros((count, len(names), len(ATTRIBUTES)))
+        self.median_month = np.full(count, np.nan)
+        self.formed_by_replication: dict[int, np.ndarray] | None = {} if experiment.kind == "arms" else None
+        self._point: int | None = None
+        self._months: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._formed: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, point: int, runs: pa.Table) -> None:
+        """Some runs of `point`, after all runs of the points before it."""
+        if point != self._point:
+            self._settle()
+            self._point, self._months, self._formed = point, np.zeros(self.experiment.months + 1, np.int64), []
+
+        def values(name: str) -> np.ndarray:
+            return runs.column(name).to_numpy()
+
+        formed, sums = values("formed"), self.sums
+        sums["runs"][point] += runs.num_rows
+        sums["formed"][point] += formed.sum()
+        sums["sustained"][point] += values("sustained").sum()
+        sums["dissolved"][point] += (values("dissolutions") > 0).sum()
+        for key in ("months_cooperating", "dissolutions_after_election"):
+            sums[key][point] += values(key).sum(dtype=np.int64)
+        for i, name in enumerate(self.experiment.scenario.regency_names):
+            for k, attribute in enumerate(ATTRIBUTES):
+                self.shortfall[point, i, k] += values(f"shortfall_{name}_{attribute}").sum(dtype=np.float64)
+        self._months += np.bincount(values("month_formed")[formed], minlength=len(self._months))
+        if self.formed_by_replication is not None:
+            self._formed.append((values("replication"), formed))
+
+    def _settle(self) -> None:
+        """The current point is complete: its median month of formation, its runs by replication."""
+        if self._point is None:
+            return
+        self.median_month[self._point] = histogram_median(self._months)
+        if self.formed_by_replication is not None and self._formed:
+            replications = np.concatenate([r for r, _ in self._formed])
+            by_replication = np.full(replications.max() + 1, -1, dtype=np.int8)  # -1: no such run
+            by_replication[replications] = np.concatenate([f for _, f in self._formed])
+            self.formed_by_replication[self._point] = by_replication
+
+    def summary(self) -> pd.DataFrame:
+        """One row per point, for summary.csv (NaN where a point has no runs)."""
+        self._settle()
+        self._point = None
+        summary = point_table(self.experiment)
+        runs = self.sums["runs"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_run = {key: np.where(runs > 0, self.sums[key] / runs, np.nan) for key in SUMS[1:]}
+        summary["replications"] = runs
+        for outcome, name in (("formed", "formation"), ("sustained", "sustained")):
+            summary[f"{name}_rate"] = per_run[outcome]
+            summary[f"{name}_low"], summary[f"{name}_high"] = wilson_intervals(self.sums[outcome], runs)
+        summary["median_months_to_formation"] = self.median_month
+        summary["mean_months_cooperating"] = per_run["months_cooperating"]
+        summary["dissolution_rate"] = per_run["dissolved"]
+        summary["dissolutions_after_election_per_run"] = per_run["dissolutions_after_election"]
+        for i, name in enumerate(self.experiment.scenario.regency_names):
+            totals = self.shortfall[:, i, :]
+            all_totals = totals.sum(axis=1, keepdims=True)
+            shares = np.divide(totals, all_totals, out=np.zeros_like(totals), where=all_totals > 0)
+            summary[f"top_barrier_{name}"] = np.where(
+                all_totals[:, 0] > 0, np.array(ATTRIBUTES)[shares.argmax(axis=1)], ""
+            )
+            for k, attribute in enumerate(ATTRIBUTES):
+                summary[f"barrier_{name}_{attribute}"] = shares[:, k]
+        if self.formed_by_replication is not None:
+            self._add_paired_differences(summary)
+        return summary
+
+    def _add_paired_differences(self, summary: pd.DataFrame) -> None:
+        """Each arm's formation minus the status quo arm's, run by run on the replications both
+        have (common random numbers)."""
+        points = self.experiment.points
+        reference = next((p for p in points if p.preset == REFERENCE and not p.overrides), None)
+        if reference is None or reference.id not in self.formed_by_replication:
+            return
+        before = self.formed_by_replication[reference.id]
+        for point in points:
+            after = self.formed_by_replication.get(point.id)
+            if after is None:
+                continue
+            length = min(len(after), len(before))
+            shared = (after[:length] >= 0) & (before[:length] >= 0)
+            if not shared.any():
+                continue
+            difference = paired_difference(after[:length][shared], before[:length][shared])
+            summary.loc[point.id, "difference_from_status_quo"] = difference["difference"]
+            summary.loc[point.id, "difference_low"], summary.loc[point.id, "difference_high"] = difference["ci"]
+
+
+def histogram_median(counts: np.ndarray) -> float:
+    """The median of the values that `counts` counts (counts[v] of value v), as np.median gives
+    it: the middle value, or the mean of the two middle ones; NaN if there are none."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.nan
+    cumulative = np.cumsum(counts)
+    low, high = np.searchsorted(cumulative, [(total - 1) // 2, total // 2], side="right")
+    return (low + high) / 2
