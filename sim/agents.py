@@ -118,9 +118,10 @@ class KeyActor(mesa.Agent):
 
     model: CooperationModel
 
-    def __init__(self, model: CooperationModel, name: str, seat: str):
+    def __init__(self, model: CooperationModel, name: str, seat: str, position: list[float] | None = None):
         super().__init__(model)
         self.name, self.seat = name, seat
+        self.position = position  # lon/lat of the seat, for display only
         self.meetings = rules.no_meetings(model.state)
 
     @property

@@ -61,7 +61,11 @@ class CooperationModel(mesa.Model):
             self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies
         )
         setup, key_actor = scenario.document["setup"], scenario.document["key_actor"]
-        self.key_actor = KeyActor(self, key_actor["name"], key_actor["seat"]) if setup["key_actor"] else None
+        self.key_actor = (
+            KeyActor(self, key_actor["name"], key_actor["seat"], key_actor.get("position"))
+            if setup["key_actor"]
+            else None
+        )
         self.body: CooperationBody | None = None
 
         self.datacollector = mesa.DataCollector(

@@ -30,6 +30,7 @@ from sim.analysis import (
     stage_funnel,
     sweep,
 )
+from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
 from sim.storage import write_atomically
 from sim.terms import BARRIER_WORDS, factor_name, number, setup_name, term
@@ -240,7 +241,7 @@ def why_it_fails(results: Results, folder: Path, lang: str, findings: list[str])
     profiles = barrier_profiles(summary, results.regencies)
     shown = [figures.barriers_figure(profiles, results.regencies, folder / "barriers.png", lang)]
     for _, row in summary.iterrows():
-        if row["preset"] == "status_quo" or len(summary) == 1:
+        if row["preset"] == STATUS_QUO or len(summary) == 1:
             findings.append(
                 term("finding.barrier", lang).format(setup=row["label"], barriers=top_barriers(row, results.regencies))
             )

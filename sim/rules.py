@@ -324,6 +324,12 @@ def mean_trust(trust: np.ndarray) -> np.ndarray:
     return sum(trust[..., j] for j in range(n)) / (n - 1)
 
 
+def mutual_trust(trust: np.ndarray) -> np.ndarray:
+    """(..., n, n) the trust two regencies share: the mean of each one's trust in the other
+    (trust itself is directed: Belu may trust Malaka less than Malaka trusts Belu)."""
+    return (trust + np.swapaxes(trust, -1, -2)) / 2
+
+
 def attribute_values(state: State) -> tuple[np.ndarray, ...]:
     """The values the gates look at, in the order of ATTRIBUTES, each (..., n)."""
     return (

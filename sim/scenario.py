@@ -41,6 +41,7 @@ from sim.validation import (
 DEFAULT_SCENARIO = "timor_border"
 BUILTIN_PRESETS = "built-in presets.toml"
 CUSTOM_SETUP = "custom"  # scenario.setup = "custom": take [setup] as written, apply no preset
+STATUS_QUO = "status_quo"  # the preset other setups are compared with
 STRATEGIES = ("forum", "weakest_first", "round_robin")
 BODIES = ("none", "regional_management", "joint_secretariat")
 MANAGERS = ("professional", "seconded")
@@ -173,15 +174,17 @@ SCENARIO = Table(
         "regency": Records(REGENCY, min_items=2),
         "exposure": Named(PerRegency(UNIT), min_items=1),
         "trust": PerRegency(PerRegency(UNIT, complete=False), complete=False),
-        "key_actor": _required(
+        "key_actor": Table(
             {
                 "name": Text(),
                 "seat": Text(),
+                "position": List(Number(), length=2),
                 "meetings_per_month": Number(0, 8),
                 "strategy": Text(choices=STRATEGIES),
                 "funds": UNIT,
                 "legitimacy": PerRegency(UNIT),
-            }
+            },
+            required=("name", "seat", "meetings_per_month", "strategy", "funds", "legitimacy"),
         ),
         "setup": SETUP,
         "presets": Named(Anything()),  # checked override by override in _check_presets

@@ -14,9 +14,9 @@ import pyarrow as pa
 
 from sim.design import Experiment
 from sim.outcomes import paired_difference, wilson_intervals
+from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
 
-REFERENCE = "status_quo"  # arms are compared, run by run, with the arm of this preset
 SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions_after_election")
 
 
@@ -117,7 +117,7 @@ class Tallies:
         """Each arm's formation minus the status quo arm's, run by run on the replications both
         have (common random numbers)."""
         points = self.experiment.points
-        reference = next((p for p in points if p.preset == REFERENCE and not p.overrides), None)
+        reference = next((p for p in points if p.preset == STATUS_QUO and not p.overrides), None)
         if reference is None or reference.id not in self.formed_by_replication:
             return
         before = self.formed_by_replication[reference.id]

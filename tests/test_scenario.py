@@ -105,6 +105,12 @@ def test_overrides_by_dotted_path_and_for_every_regency(default):
         default.with_overrides({"key_actor.legitimacy.TTU": 2})
 
 
+def test_the_key_actors_seat_may_have_a_position_of_two_numbers(default):
+    assert default.document["key_actor"]["position"] == [124.89, -9.11]
+    with pytest.raises(InputError, match=r"key_actor.position = \[124.89\]: must be a list of 2 items"):
+        default.with_overrides({"key_actor.position": [124.89]})
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
