@@ -1,5 +1,5 @@
 """The dashboard's pieces, without a browser: drawings, words, settings, export, bad input,
-sessions, and the components rendered with `solara.render`."""
+sessions, and the cards and sidebar rendered with `solara.render`."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
+from mesa.visualization.utils import force_update
 
 from sim.cli import main
-from sim.dashboard import components, views
+from sim.dashboard import cards, controls, odds, views
 from sim.dashboard.model import DashboardModel, session_model
 from sim.dashboard.settings import Settings
 from sim.model import CooperationModel
@@ -62,7 +63,7 @@ def test_every_dashboard_word_exists_in_both_languages():
     assert untranslated == []
 
 
-SAME_IN_BOTH = {"ui.language", "ui.timor_leste", "ui.oecusse", "ui.odds_status_quo", "body.regional_management"}
+SAME_IN_BOTH = {"ui.timor_leste", "ui.oecusse", "ui.odds_status_quo", "body.regional_management"}
 
 
 def test_numbers_are_written_as_each_language_writes_them():
@@ -97,6 +98,28 @@ def test_the_map_draws_the_key_actors_meetings_of_the_month():
     assert any(meeting_months) and not all(meeting_months)
 
 
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Atambua: seat of Uskup Atambua"), ("id", "Atambua: kedudukan Uskup Atambua")]
+)
+def test_the_key_actors_star_is_at_his_seat_and_named(lang, label):
+    drawing = views.map_svg(DashboardModel(Settings.of(setup="key_actor")), lang)
+    assert drawing.count("★") == 1 and f">{label}<" in drawing
+
+
+def test_a_key_actor_seated_off_the_map_is_shown_at_its_edge_pointing_to_his_seat():
+    """The province-led setup's governor sits in Kupang, west of the map: his star stands at
+    the western edge, not in Atambua."""
+    model = DashboardModel(Settings.of(setup="province_led"))
+    drawing = views.map_svg(model, "en")
+    assert ">← Kupang: seat of Gubernur NTT<" in drawing and "Atambua" not in drawing
+    star_x = float(re.search(r'<text x="([0-9.]+)"[^>]*>★<', drawing).group(1))
+    assert star_x == views.EDGE
+    while not model.history["met"][-1].any():
+        model.step()
+    meetings = re.findall(r'<line x1="([0-9.]+)"[^>]*stroke="#CC79A7"', views.map_svg(model, "en"))
+    assert meetings and all(float(x) == views.EDGE for x in meetings)
+
+
 def test_the_map_has_no_key_actor_in_the_status_quo():
     model = run_to(DashboardModel(Settings.of(setup="status_quo")), 24)
     assert "★" not in views.map_svg(model, "en")
@@ -105,12 +128,13 @@ def test_the_map_has_no_key_actor_in_the_status_quo():
 
 def test_the_timeline_marks_elections_and_droughts_in_the_language_chosen():
     model = run_to(DashboardModel(Settings.of()), 120)
-    assert any(model.history["election"]), "the default scenario holds an election within 120 months"
+    elections, droughts = model.monthly("election"), model.monthly("drought")
+    assert any(elections), "the default scenario holds an election within 120 months"
     drawing = views.timeline_svg(model, "id")
     election_lines = drawing.count('stroke="#B22222" stroke-width="1.5"')
-    assert election_lines == sum(model.history["election"]) + 1  # one line per election, one in the legend
+    assert election_lines == sum(elections) + 1  # one line per election, one in the legend
     assert drawing.count(">pemilu<") == election_lines and ">election<" in views.timeline_svg(model, "en")
-    assert drawing.count('fill="#F5D6A8" opacity') == sum(model.history["drought"])
+    assert drawing.count('fill="#F5D6A8" opacity') == sum(droughts)
     for stage in Stage:
         assert stage_name(stage, "id") in views.timeline_svg(model, "id")
 
@@ -147,8 +171,18 @@ def test_the_attribute_panels_follow_every_month():
 def test_choosing_a_preset_sets_every_control_as_the_preset_says():
     status_quo = Settings.of(setup="status_quo")
     rm_plus = status_quo.with_setup("rm_plus")
-    assert not status_quo.key_actor and rm_plus.key_actor and rm_plus.local_wisdom
+    assert not status_quo.key_actor and not any(status_quo.local_wisdom.values())
+    assert rm_plus.key_actor and all(rm_plus.local_wisdom.values())
     assert rm_plus == Settings.of(setup="rm_plus")
+
+
+def test_each_local_wisdom_switch_is_its_own_setting():
+    settings = Settings.of(setup="rm_plus")
+    only_leaders = replace(
+        settings, local_wisdom={**settings.local_wisdom, "adat_sanctions": False, "local_regulation": False}
+    )
+    setup = only_leaders.scenario_object().document["setup"]
+    assert (setup["adat_leaders"], setup["adat_sanctions"], setup["local_regulation"]) == (True, False, False)
 
 
 def test_the_dashboard_model_is_the_cooperation_model_of_its_settings():
@@ -167,6 +201,8 @@ def test_the_exported_settings_run_with_kerjasama_run_to_the_same_result(tmp_pat
     )
     exported = tmp_path / "workshop.toml"
     exported.write_text(settings.to_toml(), encoding="utf-8")
+    assert main(["validate", str(exported)]) == 0
+    capsys.readouterr()
     assert main(["run", str(exported), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     dashboard = run_to(DashboardModel(settings), 60)
@@ -179,30 +215,39 @@ def test_the_exported_settings_run_with_kerjasama_run_to_the_same_result(tmp_pat
 
 
 def test_the_monthly_csv_holds_every_month_and_regency():
-    model = run_to(DashboardModel(Settings.of()), 6)
-    lines = components.monthly_csv(model).splitlines()
+    model = run_to(DashboardModel(Settings.of(setup="rm_plus")), 120)
+    lines = cards.monthly_csv(model).splitlines()
     header = lines[0].split(",")
     assert header[:3] == ["month", "regency", "regency_stage"] and "binding_barrier" in header
-    assert len(lines) == 1 + 7 * 3
+    assert len(lines) == 1 + 121 * 3
     assert [line.split(",")[0] for line in lines[1:4]] == ["0", "0", "0"]
+    members = {line.split(",")[header.index("members")] for line in lines[1:]}
+    assert ";".join(model.member_names) in members  # several members, one column
+    values = [line.split(",")[header.index("capacity")] for line in lines[1:]]
+    assert max(len(value.split(".")[-1]) for value in values) <= cards.CSV_DIGITS
 
 
-@pytest.mark.parametrize("seed", ["tiga", "-1", "1.5", ""])
-def test_a_bad_seed_is_a_message_and_the_run_goes_on_with_the_default(seed):
-    model = DashboardModel(replace(Settings.of(), seed=seed))
-    assert len(model.problems) == 1 and "whole number" in model.problems[0]
-    run_to(model, 3)
-    assert model.month == 3
+BAD_SEEDS = ["tiga", "-1", "1.5", "", "²", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS)
+def test_a_bad_seed_is_one_message_and_the_run_goes_on_with_the_scenarios_seed(seed):
+    settings = replace(Settings.of(), seed=seed)
+    for lang, words in (("en", "whole number"), ("id", "bilangan bulat")):
+        problems = settings.problems(lang)
+        assert len(problems) == 1 and words in problems[0] and f"“{seed}”" in problems[0]
+    model = run_to(DashboardModel(settings), 3)
+    assert model.month == 3 and model.spec.seed == load_scenario().seed
 
 
 def test_a_typed_seed_with_spaces_is_a_seed():
-    assert replace(Settings.of(), seed=" 42 ").seed_number() == 42
+    assert replace(Settings.of(), seed=" 42 ").scenario_object().seed == 42
 
 
 def test_an_impossible_setting_is_a_message_not_a_crash():
-    model = DashboardModel(replace(Settings.of(), meetings_per_month=-1.0))
-    assert model.problems and "meetings_per_month" in model.problems[0]
-    model.step()
+    settings = replace(Settings.of(), meetings_per_month=-1.0)
+    assert "meetings_per_month" in settings.problems("en")[0]
+    DashboardModel(settings).step()
 
 
 def test_each_session_has_its_own_model_class_and_settings():
@@ -210,12 +255,21 @@ def test_each_session_has_its_own_model_class_and_settings():
     a, b = session_model(first)(), session_model(second)()
     run_to(a, 5)
     first.set(replace(first.value, months=24))
-    reset = type(a)()  # what SolaraViz's Reset does
+    reset = type(a)()  # what Reset does
     assert reset.spec.months == 24 and reset.month == 0
     assert b.month == 0 and type(b)().spec.months == 120
 
 
-# --- components rendered ---------------------------------------------------------------------
+# --- cards and sidebar rendered ---------------------------------------------------------------
+
+
+def rendered_text(*elements) -> str:
+    text = ""
+    for element in elements:
+        box, rc = solara.render(element, handle_error=False)
+        text += page_text(box) + " "
+        rc.close()
+    return text
 
 
 def test_the_cards_render_in_both_languages():
@@ -226,83 +280,170 @@ def test_the_cards_render_in_both_languages():
     }
     settings = solara.Reactive(Settings.of())
     for lang, words in expected.items():
-        cards = [
-            components.MapCard(model, lang),
-            components.AttributesCard(model, lang),
-            components.TimelineCard(model, lang),
-            components.ExportCard(model, settings, lang),
-        ]
-        text = ""
-        for card in cards:
-            box, rc = solara.render(card, handle_error=False)
-            text += page_text(box)
-            rc.close()
+        text = rendered_text(
+            cards.MapCard(model, lang),
+            cards.AttributesCard(model, lang),
+            cards.TimelineCard(model, lang),
+            cards.ExportCard(model, settings, lang),
+        )
         for word in words:
             assert word in text, (lang, word)
 
 
-def test_the_controls_change_the_settings_and_a_bad_seed_shows_in_the_page():
+# Words of the English page, and of SolaraViz's own controls, that must not reach an Indonesian one.
+ENGLISH = ["Reset", "Step", "Play", "Controls", "Time:", "Model Parameters", "Settings", "must be", " pp ", "runs each"]
+
+
+def test_in_indonesian_the_sidebar_and_cards_say_nothing_in_english():
+    model = run_to(DashboardModel(Settings.of(setup="key_actor")), 30)
+    settings = solara.Reactive(replace(Settings.of(setup="key_actor"), seed="x"))
+    language = solara.Reactive("id")
+    text = rendered_text(
+        controls.RunControls(solara.Reactive(model), "id"),
+        controls.SettingsPanel(settings, language, list(load_scenario().presets)),
+        cards.MapCard(model, "id"),
+        cards.TimelineCard(model, "id"),
+        cards.AttributesCard(model, "id"),
+        cards.ExportCard(model, settings, "id"),
+        cards.AboutCard("id"),
+    )
+    for english in ENGLISH:
+        assert english not in text, english
+    assert "Ulang" in text and "Langkah" in text and "Jalankan" in text and "bukan “x”" in text
+
+
+def test_the_run_controls_step_and_reset_the_sessions_model():
+    settings = solara.Reactive(replace(Settings.of(), months=24))
+    model = solara.Reactive(session_model(settings)())
+    box, rc = solara.render(controls.RunControls(model, "en"), handle_error=False)
+    step = rc.find(v.Btn, children=["Step"])
+    for _ in range(3):
+        step.widget.click()
+    assert model.value.month == 3
+    settings.set(replace(settings.value, months=36))
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert model.value.month == 0 and model.value.spec.months == 36
+    run_to(model.value, 36)
+    force_update()  # as every step from the page does
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled and "reached its horizon" in page_text(box)
+    rc.close()
+
+
+def test_the_settings_panel_changes_the_settings_and_says_what_is_wrong_in_the_page_language():
     settings, language = solara.Reactive(Settings.of()), solara.Reactive("en")
-    box, rc = solara.render(components.Controls(settings, language, list(load_scenario().presets)), handle_error=False)
+    box, rc = solara.render(
+        controls.SettingsPanel(settings, language, list(load_scenario().presets)), handle_error=False
+    )
     rc.find(v.Select, label="Setup").widget.v_model = "Status quo"
     assert settings.value == Settings.of(setup="status_quo")
+    assert rc.find(v.Slider, label="Meetings per month").widget.disabled  # no key actor, nothing to meet
+    rc.find(v.Checkbox, label="adat sanctions back the agreement").widget.v_model = True
+    assert settings.value.local_wisdom == {"adat_leaders": False, "adat_sanctions": True, "local_regulation": False}
     seed = rc.find(v.TextField, label="Seed (a whole number)").widget
     seed.v_model = "abc"
     seed.fire_event("keyup.enter", "abc")
     assert settings.value.seed == "abc"
-    assert "A setting cannot be used" in page_text(box)
+    assert len(rc.find(v.Alert)) == 1 and "not “abc”" in page_text(box)
     rc.find(v.BtnToggle).widget.v_model = 0  # the first button: Bahasa Indonesia
-    assert language.value == "id" and "Pengaturan kelembagaan" in page_text(box)
+    assert language.value == "id" and "Pengaturan kelembagaan" in page_text(box) and "bukan “abc”" in page_text(box)
     rc.close()
+
+
+def button(rc, label: str):
+    """The button whose words are `label` (beside an icon, perhaps)."""
+    (found,) = [b for b in rc.find(v.Btn).widgets if label in b.children]
+    return found
+
+
+def test_with_a_bad_seed_the_settings_file_is_not_offered_and_nothing_crashes():
+    model = DashboardModel(Settings.of())
+    settings = solara.Reactive(replace(Settings.of(), seed="99999999999999999999"))
+    box, rc = solara.render(cards.ExportCard(model, settings, "en"), handle_error=False)
+    toml_button = button(rc, "Settings as a scenario file (TOML)")
+    assert toml_button.disabled and "not offered" in page_text(box)
+    assert not button(rc, "This run, month by month (CSV)").disabled
+    settings.set(replace(settings.value, seed="8"))
+    assert not button(rc, "Settings as a scenario file (TOML)").disabled
+    assert "changed since the last Reset" in page_text(box)
+    rc.close()
+
+
+def wait_for(box, done, deadline: float) -> str:
+    while not done(page_text(box)):
+        assert time.monotonic() < deadline, page_text(box)
+        time.sleep(0.05)
+    return page_text(box)
 
 
 def test_the_live_odds_compare_the_settings_with_the_status_quo():
     settings = solara.Reactive(Settings.of(setup="rm_plus"))
-    box, rc = solara.render(components.OddsCard(settings, "en"), handle_error=False)
+    box, rc = solara.render(odds.OddsCard(settings, "en"), handle_error=False)
     deadline = time.monotonic() + 60
-    while "status quo" not in page_text(box) or "computing" in page_text(box):
-        assert time.monotonic() < deadline, page_text(box)
-        time.sleep(0.1)
-    text = page_text(box)
-    assert "within 120 months" in text and "2,000 runs each" in text
+    text = wait_for(box, lambda t: "status quo" in t and "computing" not in t, deadline)
+    assert "within 120 months" in text and "2,000 runs each" in text and "still cooperating at the end" in text
     # per column: the rate and its interval, then the share still cooperating and its interval
     shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]
     current, quo = shown[0], shown[6]
-    assert "still cooperating at the end" in text
     assert current > 90 and quo < 1
+    difference = re.search(
+        r"difference in the same runs: \+(\d+\.\d) percentage points \(\+(\d+\.\d) – \+(\d+\.\d)\)", text
+    )
+    low, high = float(difference.group(2)), float(difference.group(3))
+    assert low <= float(difference.group(1)) <= high <= 100
     settings.set(replace(settings.value, seed="x"))
-    while "A setting cannot be used" not in page_text(box):
-        assert time.monotonic() < deadline, page_text(box)
-        time.sleep(0.1)
-    for months in (24, 36, 48, 60):  # a dragged slider: only the last value counts
-        settings.set(replace(settings.value, seed="3", months=months))
-    expected = f"{100 * components.odds(settings.value)['formation_rates']['result']:.1f} %"
-    while not ("within 60 months" in page_text(box) and "(seed 3)" in page_text(box)):
-        assert time.monotonic() < deadline, page_text(box)
-        time.sleep(0.1)
-    assert page_text(box).count(expected) >= 1
+    wait_for(box, lambda t: "No odds while a setting cannot be used" in t, deadline)
+    settings.set(replace(settings.value, seed="3", months=60))
+    expected = f"{100 * odds.odds(settings.value)['formation_rates']['result']:.1f} %"
+    text = wait_for(box, lambda t: "within 60 months" in t and "(seed 3)" in t, deadline)
+    assert expected in text
     rc.close()
 
 
+def test_a_dragged_slider_computes_the_odds_once_for_where_it_stops(monkeypatch):
+    """Every value a slider passes changes the settings; only the last is computed."""
+    computed: list[int] = []
+
+    def counted(settings: Settings) -> dict:
+        computed.append(settings.months)
+        return real(settings)
+
+    real = odds.odds
+    monkeypatch.setattr(odds, "odds", counted)
+    monkeypatch.setattr(odds, "SETTLE_SECONDS", 1.0)
+    settings = solara.Reactive(Settings.of(setup="key_actor"))
+    box, rc = solara.render(odds.OddsCard(settings, "en"), handle_error=False)
+    for months in (24, 36, 48, 60):
+        settings.set(replace(settings.value, months=months))
+    wait_for(box, lambda t: "within 60 months" in t and "computing" not in t, time.monotonic() + 60)
+    time.sleep(1.5)  # any computation still to come would have started by now
+    assert computed == [60]
+    rc.close()
+
+
+def test_settings_tried_before_are_answered_from_the_cache(monkeypatch):
+    settings = replace(Settings.of(setup="key_actor"), months=84, seed="17")
+    first = odds.odds(settings)
+    monkeypatch.setattr(odds, "run_ensemble", lambda *args, **kwargs: pytest.fail("not from the cache"))
+    assert odds.odds(replace(settings)) == first
+
+
 def test_the_live_odds_follow_the_horizon():
-    short, long = (components.odds(replace(Settings.of(setup="key_actor"), months=m)) for m in (24, 240))
+    short, long = (odds.odds(replace(Settings.of(setup="key_actor"), months=m)) for m in (24, 240))
     assert short["formation_rates"]["result"] < long["formation_rates"]["result"]
     assert short["formation_rates"]["baseline"] == 0.0
 
 
-@pytest.mark.parametrize("lang", ["en", "id"])
-def test_the_about_text_renders_with_its_list_of_things_to_try(lang):
-    box, rc = solara.render(components.AboutCard(lang), handle_error=False)
-    html = page_text(box)
-    assert html.count("<li>") >= 4 and "Egidius Fkun" in html and "<strong>" in html
-    rc.close()
-
-
 def test_the_live_odds_say_how_often_cooperation_lasts():
-    informal = components.odds(Settings.of(setup="key_actor"))
-    with_body = components.odds(replace(Settings.of(setup="key_actor"), body="regional_management"))
+    informal = odds.odds(Settings.of(setup="key_actor"))
+    with_body = odds.odds(replace(Settings.of(setup="key_actor"), body="regional_management"))
     for result in (informal, with_body):
         assert result["sustained_rates"]["result"] <= result["formation_rates"]["result"]
         low, high = result["sustained_ci"]["result"]
         assert low <= result["sustained_rates"]["result"] <= high
     assert with_body["sustained_rates"]["result"] > informal["sustained_rates"]["result"]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_about_text_renders_with_its_sections_and_things_to_try(lang):
+    html = rendered_text(cards.AboutCard(lang))
+    assert html.count("<h3>") >= 4 and html.count("<li>") >= 6 and "Egidius Fkun" in html

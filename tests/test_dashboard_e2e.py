@@ -1,8 +1,9 @@
 """End to end: `kerjasama dashboard` on 127.0.0.1, driven by Debian's headless Chromium.
 
-What a workshop relies on: the page comes up offline, a changed setting takes effect at Reset,
-Step advances the run, the language switch changes the labels, a bad seed shows a message, and
-two participants' sessions never move each other's model.
+What a workshop relies on: the page comes up offline and in Indonesian, a changed setting takes
+effect at Reset, Step and Play advance the run, the language switch changes every label, a bad
+seed shows one message, the downloads work, and two participants' sessions never move each
+other's model.
 
 The tests need `/usr/bin/chromium` (or $CHROMIUM). Without it they are skipped, unless
 KERJASAMA_REQUIRE_BROWSER=1 (set by `.ci/run`), which turns a missing browser into a failure.
@@ -11,6 +12,7 @@ KERJASAMA_REQUIRE_BROWSER=1 (set by `.ci/run`), which turns a missing browser in
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -100,75 +102,139 @@ def card(page, title: str):
     return page.locator(".v-card__title").get_by_text(title, exact=True)
 
 
-def step(page, times: int = 1) -> None:
+def button(page, name: str):
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def step(page, times: int = 1, name: str = "Langkah") -> None:
     for _ in range(times):
-        page.get_by_role("button", name="Step").click()
+        button(page, name).click()
+
+
+def set_horizon(page, key: str, months: str) -> None:
+    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
+    horizon.focus()
+    horizon.press(key)
+    expect(horizon).to_have_attribute("aria-valuenow", months)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the Vuetify select labelled `label`."""
+    page.locator(".v-select", has_text=label).locator(".v-select__slot").click()
+    page.locator(".v-menu__content.menuable__content__active").get_by_text(option, exact=True).click()
 
 
 def test_a_changed_setting_takes_effect_at_reset_and_step_advances(dashboard, page):
     failed: list[str] = []
     open_page(page, dashboard, failed)
     expect(card(page, "Peluang langsung")).to_be_visible()
-    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
-    horizon.focus()
-    horizon.press("ArrowRight")
-    expect(horizon).to_have_attribute("aria-valuenow", "132")
+    set_horizon(page, "ArrowRight", "132")
     # The live odds follow the change at once; the running model waits for Reset.
     expect(page.get_by_text("Peluang kerja sama terbentuk dalam 132 bulan")).to_be_visible()
     expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()
-    page.get_by_role("button", name="Reset").click()
+    button(page, "Ulang").click()
     expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
     step(page, 2)
-    expect(page.get_by_text("Time: 2.0")).to_be_visible()
     expect(page.get_by_text("Bulan 2 dari 132")).to_be_visible()
-    expect(page.get_by_text("masing-masing 2.000 run")).to_be_visible()
+    expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
     page.screenshot(path=ARTEFACTS / "dashboard-id.png", full_page=True)
     assert failed == [], f"requests that failed (the page must work offline): {failed}"
 
 
-def test_the_language_switch_changes_every_card(dashboard, page):
+# What must not show on the Indonesian page: SolaraViz's own English cards, and our English words.
+ENGLISH = ["Controls", "Model Parameters", "Information", "Time:", "Page 0", "Reset", "Step", "Play", "Settings", "pp"]
+
+
+def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(dashboard, page):
     open_page(page, dashboard)
     indonesian = ["Peta", "Peluang langsung", "Lini waktu grand design", "Atribut", "Tentang", "Ekspor"]
     for label in indonesian:
         expect(card(page, label)).to_be_visible()
+    for label in ("Ulang", "▶ Jalankan", "Langkah"):
+        expect(button(page, label)).to_be_visible()
     expect(page.get_by_text("TTU tertahan oleh: tidak tahu (pengetahuan)")).to_be_visible()
-    page.get_by_role("button", name="English").click()
+    expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
+    shown = page.locator("body").inner_text()  # what is displayed, hidden cards left out
+    assert [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", shown, re.IGNORECASE)] == []
+    button(page, "English").click()
     for label in ["Map", "Live odds", "Grand design timeline", "Attributes", "About", "Export"]:
         expect(card(page, label)).to_be_visible()
+    for label in ("Reset", "▶ Play", "Step"):
+        expect(button(page, label)).to_be_visible()
     expect(page.get_by_text("Month 0 of 120")).to_be_visible()
     expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)")).to_be_visible()
     expect(page.get_by_text("2,000 runs each")).to_be_visible()
     expect(card(page, "Peluang langsung")).to_have_count(0)
+    expect(button(page, "Ulang")).to_have_count(0)
     page.screenshot(path=ARTEFACTS / "dashboard-en.png", full_page=True)
 
 
-def test_a_bad_seed_shows_a_message_not_a_crash(dashboard, page):
+def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     open_page(page, dashboard)
+    set_horizon(page, "ArrowRight", "132")
     seed = page.get_by_label("Seed (bilangan bulat)")
     seed.fill("tiga")
     seed.press("Enter")
-    expect(page.get_by_text("Ada pengaturan yang tidak dapat dipakai").first).to_be_visible()
-    page.get_by_role("button", name="Reset").click()
-    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()  # the run falls back to the default seed
+    expect(page.locator(".v-alert")).to_have_count(1)
+    expect(page.locator(".v-alert")).to_contain_text("bukan “tiga”")
+    expect(page.get_by_text("Peluang tidak dihitung")).to_be_visible()
+    expect(page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)")).to_be_disabled()
+    button(page, "Ulang").click()  # the new horizon, with the scenario's own seed
+    expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
     step(page)
-    expect(page.get_by_text("Bulan 1 dari 120")).to_be_visible()
+    expect(page.get_by_text("Bulan 1 dari 132")).to_be_visible()
     seed.fill("7")
     seed.press("Enter")
-    expect(page.get_by_text("undian yang sama (seed 7)")).to_be_visible()
+    expect(page.locator(".v-alert")).to_have_count(0)
+    expect(page.get_by_text("bilangan acak yang sama (seed 7)")).to_be_visible()
 
 
 def test_play_runs_to_the_horizon_and_stops(dashboard, page):
     open_page(page, dashboard)
-    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
-    horizon.focus()
-    horizon.press("Home")
-    expect(horizon).to_have_attribute("aria-valuenow", "12")
-    page.get_by_role("button", name="Reset").click()
-    page.get_by_role("button", name="▶").click()
+    set_horizon(page, "Home", "12")
+    button(page, "Ulang").click()
+    expect(page.get_by_text("Bulan 0 dari 12")).to_be_visible()
+    button(page, "▶ Jalankan").click()
+    expect(button(page, "❚❚ Jeda")).to_be_visible()
+    expect(button(page, "Langkah")).to_be_disabled()  # no stepping while playing
     expect(page.get_by_text("Bulan 12 dari 12")).to_be_visible()
-    expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
+    expect(page.get_by_text("Simulasi sudah mencapai akhir kurun waktu")).to_be_visible()
+    expect(button(page, "▶ Jalankan")).to_be_disabled()
+    expect(button(page, "Langkah")).to_be_disabled()
+    # the timeline's "now" line stands at the last month: month 12 of 12 is the right end
     timeline = page.get_by_role("img", name="Lini waktu grand design")
-    expect(timeline).to_contain_text("inisiatif")
+    expect(timeline.locator('line[stroke="#222"]')).to_have_attribute("x1", "468.0")
+
+
+def test_the_downloads_are_a_scenario_kerjasama_runs_and_the_runs_months(dashboard, page, tmp_path):
+    open_page(page, dashboard)
+    set_horizon(page, "Home", "12")
+    page.get_by_label("Seed (bilangan bulat)").fill("5")
+    page.get_by_label("Seed (bilangan bulat)").press("Enter")
+    button(page, "Ulang").click()
+    step(page, 12)
+    expect(page.get_by_text("Bulan 12 dari 12")).to_be_visible()
+    with page.expect_download() as settings_download:
+        page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)").click()
+    scenario = tmp_path / settings_download.value.suggested_filename
+    settings_download.value.save_as(scenario)
+    assert scenario.name == "kerjasama_settings.toml"
+    command = [sys.executable, "-m", "sim.cli", "run", str(scenario), "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert '"months": 12' in result.stdout and '"seed": 5' in result.stdout
+    with page.expect_download() as data_download:
+        page.get_by_role("button", name="Simulasi ini, bulan demi bulan (CSV)").click()
+    rows = Path(data_download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("month,regency,regency_stage") and len(rows) == 1 + 13 * 3
+
+
+def test_a_key_actor_seated_in_kupang_is_drawn_at_the_maps_western_edge(dashboard, page):
+    open_page(page, dashboard)
+    choose(page, "Pengaturan kelembagaan", "Dipimpin provinsi")
+    button(page, "Ulang").click()
+    drawing = page.get_by_role("img", name="Peta")
+    expect(drawing).to_contain_text("← Kupang: kedudukan Gubernur NTT")
+    expect(drawing).not_to_contain_text("Atambua")
 
 
 def test_two_participants_have_independent_models(dashboard, browser):
@@ -179,7 +245,7 @@ def test_two_participants_have_independent_models(dashboard, browser):
     expect(first.get_by_text("Bulan 3 dari 120")).to_be_visible()
     step(second)
     expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()  # a shared model would show month 4
-    first.get_by_role("button", name="Reset").click()
+    button(first, "Ulang").click()
     expect(first.get_by_text("Bulan 0 dari 120")).to_be_visible()
     expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()
     first.context.close()

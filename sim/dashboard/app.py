@@ -2,7 +2,9 @@
 
 Run with `kerjasama dashboard` (or `solara run sim.dashboard.app`). Every browser session gets
 its own settings, language and model, built inside `Page` (a model built at module level would be
-shared by every participant).
+shared by every participant). SolaraViz lays out the cards and owns the model; its sidebar
+controls, which speak English only, are hidden and replaced by `controls.RunControls`, which acts
+on the same model in the session's language.
 """
 
 from __future__ import annotations
@@ -12,58 +14,63 @@ import os
 import solara
 from mesa.visualization import SolaraViz
 
-from sim.dashboard import components
+from sim.dashboard import cards, controls, odds
 from sim.dashboard.model import DashboardModel, session_model
 from sim.dashboard.settings import Settings
 from sim.scenario import load_scenario
 from sim.terms import LANGUAGES, term
 
+# SolaraViz's sidebar cards (Controls, Model Parameters, Information) and its single "Page 0"
+# tab; the sidebar keeps only the cards marked as this dashboard's own.
+CSS = """
+.v-navigation-drawer .v-card:not(.kerjasama-panel) { display: none !important; }
+.solara-content-main .v-tabs { display: none !important; }
+"""
+
 
 def starting_language() -> str:
-    """The language `kerjasama dashboard --lang` asked for; English when started otherwise."""
-    wanted = os.environ.get("KERJASAMA_LANG", "en")
-    return wanted if wanted in LANGUAGES else "en"
+    """The language `kerjasama dashboard --lang` asked for; Bahasa Indonesia otherwise."""
+    wanted = os.environ.get("KERJASAMA_LANG", "id")
+    return wanted if wanted in LANGUAGES else "id"
 
 
-Language = solara.create_context("en")
+Language = solara.create_context("id")
 SessionSettings = solara.create_context(None)
 
 
 # SolaraViz hands each component the model alone; these hand on the session's language and
 # settings too. Being components (not plain functions, which SolaraViz would wrap anew at every
-# render of the page), they keep their identity, so the live odds are not restarted. The cards
-# subscribe to Mesa's step counter themselves: the model changes in place, so a component is
-# redrawn at a step only if it reads the counter.
+# render of the page), they keep their identity, so the live odds are not restarted.
 
 
 @solara.component
 def Map(model: DashboardModel) -> None:
-    components.MapCard(model, solara.use_context(Language))
+    cards.MapCard(model, solara.use_context(Language))
 
 
 @solara.component
 def Timeline(model: DashboardModel) -> None:
-    components.TimelineCard(model, solara.use_context(Language))
+    cards.TimelineCard(model, solara.use_context(Language))
 
 
 @solara.component
 def Attributes(model: DashboardModel) -> None:
-    components.AttributesCard(model, solara.use_context(Language))
+    cards.AttributesCard(model, solara.use_context(Language))
 
 
 @solara.component
 def Odds(model: DashboardModel) -> None:
-    components.OddsCard(solara.use_context(SessionSettings), solara.use_context(Language))
+    odds.OddsCard(solara.use_context(SessionSettings), solara.use_context(Language))
 
 
 @solara.component
 def About(model: DashboardModel) -> None:
-    components.AboutCard(solara.use_context(Language))
+    cards.AboutCard(solara.use_context(Language))
 
 
 @solara.component
 def Export(model: DashboardModel) -> None:
-    components.ExportCard(model, solara.use_context(SessionSettings), solara.use_context(Language))
+    cards.ExportCard(model, solara.use_context(SessionSettings), solara.use_context(Language))
 
 
 @solara.component
@@ -74,23 +81,34 @@ def Page() -> None:
     presets = solara.use_memo(lambda: list(load_scenario().presets), [])
     Language.provide(language.value)
     SessionSettings.provide(settings)
+    solara.Style(CSS)
     SolaraViz(
         model,
         components=[(Map, 0), (Odds, 0), (Timeline, 0), (Attributes, 0), (About, 0), (Export, 0)],
         name=term("ui.title", language.value),
-        play_interval=200,
     )
-    BelowMesaControls(settings, language, presets)
+    BelowMesaSidebar(model, settings, language, presets)
 
 
 @solara.component
-def BelowMesaControls(settings: solara.Reactive[Settings], language: solara.Reactive[str], presets: list[str]) -> None:
+def BelowMesaSidebar(
+    model: solara.Reactive[DashboardModel],
+    settings: solara.Reactive[Settings],
+    language: solara.Reactive[str],
+    presets: list[str],
+) -> None:
     """Solara orders sidebar content by how deep in the page it is declared; one level deeper
-    than SolaraViz's own, the settings come below Mesa's Reset / Play / Step."""
-    SettingsPanel(settings, language, presets)
+    than SolaraViz's own (hidden) cards, ours come after them."""
+    Sidebar(model, settings, language, presets)
 
 
 @solara.component
-def SettingsPanel(settings: solara.Reactive[Settings], language: solara.Reactive[str], presets: list[str]) -> None:
-    with solara.Sidebar(), solara.Card(term("ui.settings", language.value)):
-        components.Controls(settings, language, presets)
+def Sidebar(
+    model: solara.Reactive[DashboardModel],
+    settings: solara.Reactive[Settings],
+    language: solara.Reactive[str],
+    presets: list[str],
+) -> None:
+    with solara.Sidebar():
+        controls.RunControls(model, language.value)
+        controls.SettingsPanel(settings, language, presets)

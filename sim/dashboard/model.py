@@ -7,47 +7,34 @@ participant's Reset or Step never touches another's model.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import solara
 
 from sim import rules
 from sim.dashboard.settings import Settings
 from sim.model import CooperationModel
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.stages import Stage
 from sim.validation import InputError
 
 
 class DashboardModel(CooperationModel):
-    """A CooperationModel built from dashboard settings. A setting it cannot use is recorded in
-    `problems` (shown in the page) and replaced by the default, never raised.
+    """A CooperationModel built from dashboard settings. Settings that cannot run (a mistyped
+    seed) never stop it: it runs as `runnable_scenario` says, and the page says why.
 
-    It also keeps, month by month, what the page draws: each regency's stage and attributes, the
-    initiative's stage, and the months of elections, droughts and meetings.
+    The drawings redraw every month from arrays, so the model keeps each regency's stage and
+    attributes, and the key actor's meetings, as arrays month by month (`history`); the data
+    collector keeps the same months as records for the CSV export.
     """
 
     def __init__(self, settings: Settings | None = None):
         settings = settings if settings is not None else Settings.of()
-        problems: list[str] = []
-        try:
-            scenario = settings.scenario_object()
-        except InputError as error:
-            problems += [f"{p.field} = {p.value!r}: {p.allowed}" for p in error.problems]
-            scenario = load_scenario(settings.scenario if settings.scenario else None)
-        try:
-            seed = settings.seed_number()
-        except InputError as error:
-            problems += [f"{p.field} = {p.value!r}: {p.allowed}" for p in error.problems]
-            seed = scenario.seed
-        super().__init__(scenario, rng=seed)
-        self.settings, self.problems = settings, problems
-        self.history: dict[str, list] = {
-            "stage": [],
-            "initiative": [],
-            "values": [],
-            "election": [],
-            "drought": [],
-            "met": [],
-        }
+        self.settings = settings
+        scenario = runnable_scenario(settings)
+        super().__init__(scenario, rng=scenario.seed)
+        self.history: dict[str, list[np.ndarray]] = {"stage": [], "values": [], "met": []}
         self._remember()
 
     def step(self) -> None:
@@ -58,11 +45,26 @@ class DashboardModel(CooperationModel):
         state = self.state
         met = self.key_actor.meetings.attended if self.key_actor else np.zeros(self.params.n)
         self.history["stage"].append(state.stage.copy())
-        self.history["initiative"].append(int(self.stage))
         self.history["values"].append(np.stack(rules.attribute_values(state), axis=-1).copy())  # (n, 6)
-        self.history["election"].append(self.election)
-        self.history["drought"].append(self.drought)
         self.history["met"].append(np.asarray(met) > 0)
+
+    def monthly(self, reporter: str) -> list:
+        """A model reporter month by month: 'election', 'drought', 'stage' (as Stage)."""
+        values = self.datacollector.model_vars[reporter]
+        return [Stage[name.upper()] for name in values] if reporter == "stage" else list(values)
+
+
+def runnable_scenario(settings: Settings) -> Scenario:
+    """The scenario of the settings; if they cannot run, the same with the scenario's own seed
+    (the seed is the one control typed by hand), else the preset as it stands."""
+    try:
+        return settings.scenario_object()
+    except InputError:
+        pass
+    try:
+        return replace(settings, seed=str(load_scenario(settings.scenario).seed)).scenario_object()
+    except InputError:
+        return load_scenario(settings.scenario, setup=settings.setup)
 
 
 def session_model(settings: solara.Reactive[Settings]) -> type[DashboardModel]:

@@ -11,6 +11,7 @@ from html import escape
 
 import numpy as np
 
+from sim import rules
 from sim.dashboard.model import DashboardModel
 from sim.figures import regency_colour
 from sim.stages import ATTRIBUTES, Stage
@@ -40,9 +41,10 @@ TIMOR = [
 OECUSSE = [(124.04, -9.30), (124.35, -9.16), (124.47, -9.19), (124.45, -9.38), (124.25, -9.47), (124.06, -9.42)]
 BORDER = [(125.07, -8.95), (125.12, -9.10), (125.16, -9.25), (125.12, -9.40), (125.05, -9.56), (125.02, -9.78)]
 BORDER_POSTS = {"Wini": (124.50, -9.21), "Motaain": (125.08, -8.98), "Motamasin": (125.07, -9.49)}
-ATAMBUA = (124.89, -9.11)
 WIDTH, HEIGHT = 460, 330
-SEAT_LIFT = 36  # the key actor's star is drawn this far above Atambua, clear of Belu's circle
+CHARACTER_WIDTH = 6.2  # px of an average character at the drawings' 11 px: enough to lay out a legend
+SEAT_LIFT = 36  # a seat in a regency's capital (Atambua) is drawn this far above, clear of the circle
+EDGE = 14  # a seat off the map (Kupang) is drawn at this distance inside the map's edge
 
 
 def project(lon: float, lat: float) -> tuple[float, float]:
@@ -78,22 +80,35 @@ def regency_positions(model: DashboardModel) -> list[tuple[float, float]]:
 
 
 def map_svg(model: DashboardModel, lang: str) -> str:
-    """Regencies coloured by their stage, trust as lines, the bishop's meetings of this month."""
+    """Regencies coloured by their stage, trust as lines, the key actor's meetings of this month."""
     positions = regency_positions(model)
-    seat = seat_position() if model.key_actor else None
     body = geography(lang) + trust_lines(model, positions, lang)
-    if seat:
+    if model.key_actor:
+        seat, on_map = seat_position(model.key_actor.position, positions)
         body += meeting_lines(model.history["met"][-1], positions, seat)
     body += regency_circles(model, positions, lang)
-    if seat:
-        body += seat_marker(seat, lang)
-    body.append(f'<text x="6" y="{HEIGHT - 6}" font-size="9" fill="#555">{escape(term("ui.schematic", lang))}</text>')
-    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=240)
+    if model.key_actor:
+        body += seat_marker(seat, on_map, model.key_actor.seat, model.key_actor.name, lang)
+    notes = [term("ui.schematic", lang)] + ([term("ui.meeting", lang)] if model.key_actor else [])
+    for row, note in enumerate(reversed(notes)):
+        body.append(f'<text x="6" y="{HEIGHT - 6 - 12 * row}" font-size="10" fill="#555">{escape(note)}</text>')
+    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=250)
 
 
-def seat_position() -> tuple[float, float]:
-    x, y = project(*ATAMBUA)
-    return x, y - SEAT_LIFT
+def seat_position(
+    position: list[float] | None, regencies: list[tuple[float, float]]
+) -> tuple[tuple[float, float], bool]:
+    """Where the key actor's star goes, and whether that is the seat itself: a seat off the map
+    (the governor's Kupang) or without a position is drawn at the map's edge nearest to it."""
+    if not position:
+        return (EDGE, EDGE), False
+    x, y = project(*position)
+    inside = 0 <= x <= WIDTH and 0 <= y <= HEIGHT
+    if not inside:
+        return (min(max(x, EDGE), WIDTH - EDGE), min(max(y, EDGE), HEIGHT - EDGE)), False
+    if any(np.hypot(x - rx, y - ry) < 30 for rx, ry in regencies):
+        y -= SEAT_LIFT
+    return (x, y), True
 
 
 def geography(lang: str) -> list[str]:
@@ -120,10 +135,10 @@ def geography(lang: str) -> list[str]:
 
 def trust_lines(model: DashboardModel, positions: list[tuple[float, float]], lang: str) -> list[str]:
     """A line between each pair of regencies, thicker and darker as they trust each other more."""
-    body, trust = [], model.state.trust
+    body, trust = [], rules.mutual_trust(model.state.trust)
     for i in range(len(positions)):
         for j in range(i + 1, len(positions)):
-            mutual = (trust[i, j] + trust[j, i]) / 2
+            mutual = trust[i, j]
             (x1, y1), (x2, y2) = positions[i], positions[j]
             body.append(
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" stroke-width="{1 + 7 * mutual:.1f}" stroke-opacity="{0.25 + 0.6 * mutual:.2f}"/>'
@@ -156,105 +171,116 @@ def regency_circles(model: DashboardModel, positions: list[tuple[float, float]],
     return body
 
 
-def seat_marker(seat: tuple[float, float], lang: str) -> list[str]:
-    ax, ay = seat
+def seat_marker(seat: tuple[float, float], on_map: bool, place: str, name: str, lang: str) -> list[str]:
+    """A star at the seat, named: 'Atambua: seat of Uskup Atambua'; off the map, '← Kupang: …'."""
+    x, y = seat
+    label = term("ui.seat", lang).format(seat=place, name=name)
+    if not on_map:
+        label = ("← " if x < WIDTH / 2 else "") + label + (" →" if x > WIDTH / 2 else "")
+    anchor, dx = ("end", -11) if x > WIDTH / 2 else ("start", 11)
     return [
-        f'<text x="{ax:.1f}" y="{ay + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>'
-        f'<text x="{ax - 11:.1f}" y="{ay + 3:.1f}" font-size="9" fill="#8B2A6B" text-anchor="end">{escape(term("ui.seat", lang))}</text>'
+        f'<text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>'
+        f'<text x="{x + dx:.1f}" y="{y + 3:.1f}" font-size="10" fill="#8B2A6B" text-anchor="{anchor}">{escape(label)}</text>'
     ]
 
 
 def timeline_svg(model: DashboardModel, lang: str) -> str:
     """Each regency's stage (and the initiative's) month by month; elections and droughts marked."""
     months, names = model.spec.months, [r.name for r in model.regencies]
-    left, top, row, width = 78, 20, 20, 560
+    left, top, row, width = 74, 22, 22, 480
     rows = [term("ui.initiative", lang), *names]
-    height = top + row * len(rows) + 62
-    x_of = lambda month: left + month / months * (width - left - 10)  # noqa: E731
-    body = [f'<rect width="{width}" height="{height}" fill="white"/>']
-    history = model.history
-    for month, dry in enumerate(history["drought"]):
+    axis_y = top + row * len(rows) + 14
+    x_of = lambda month: left + month / months * (width - left - 12)  # noqa: E731
+    body = []
+    for month, dry in enumerate(model.monthly("drought")):
         if dry:
             body.append(
                 f'<rect x="{x_of(month - 0.5):.1f}" y="{top - 4}" width="{x_of(1) - x_of(0):.2f}" height="{row * len(rows) + 4}" fill="#F5D6A8" opacity="0.6"/>'
             )
-    stages = [history["initiative"], *np.array(history["stage"]).T.tolist()]
+    stages = [model.monthly("stage"), *np.array(model.history["stage"]).T.tolist()]
     for r, (label, series) in enumerate(zip(rows, stages, strict=True)):
         y = top + r * row
+        weight = "bold" if r == 0 else "normal"
         body.append(
-            f'<text x="{left - 6}" y="{y + row / 2 + 4:.0f}" text-anchor="end" font-weight="{"bold" if r == 0 else "normal"}">{escape(label)}</text>'
+            f'<text x="{left - 6}" y="{y + row / 2 + 4:.0f}" text-anchor="end" font-weight="{weight}">{escape(label)}</text>'
         )
         start = 0
         for month in range(1, len(series) + 1):
             if month == len(series) or series[month] != series[start]:
-                colour = STAGE_COLOURS[Stage(series[start])]
                 body.append(
-                    f'<rect x="{x_of(start):.1f}" y="{y + 2}" width="{max(x_of(month) - x_of(start), 1):.1f}" height="{row - 5}" fill="{colour}"/>'
+                    f'<rect x="{x_of(start):.1f}" y="{y + 2}" width="{max(x_of(month) - x_of(start), 1):.1f}" height="{row - 5}" fill="{STAGE_COLOURS[Stage(series[start])]}"/>'
                 )
                 start = month
-    for month, elected in enumerate(history["election"]):
+    for month, elected in enumerate(model.monthly("election")):
         if elected:
             x = x_of(month)
             body.append(
                 f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + row * len(rows)}" stroke="#B22222" stroke-width="1.5"/>'
-            )
-            body.append(
-                f'<text x="{x:.1f}" y="{top - 8}" fill="#B22222" font-size="9" text-anchor="middle">{escape(term("ui.election", lang))}</text>'
+                f'<text x="{x:.1f}" y="{top - 9}" fill="#B22222" font-size="10" text-anchor="middle">{escape(term("ui.election", lang))}</text>'
             )
     now = x_of(model.month)
-    axis_y = top + row * len(rows) + 12
-    body.append(
-        f'<line x1="{now:.1f}" y1="{top - 6}" x2="{now:.1f}" y2="{axis_y - 8}" stroke="#222" stroke-width="1"/>'
-    )
-    for month in range(0, months + 1, 12 if months <= 240 else 60):
+    body.append(f'<line x1="{now:.1f}" y1="{top - 6}" x2="{now:.1f}" y2="{axis_y - 10}" stroke="#222"/>')
+    for month in range(0, months + 1, 12 if months <= 120 else 24):
         body.append(
-            f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="9" fill="#555">{month}</text>'
+            f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="10" fill="#555">{month}</text>'
         )
-    legend_y = axis_y + 18
-    x = left
-    for stage, colour in STAGE_COLOURS.items():
-        label = stage_name(stage, lang)
-        body.append(
-            f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/><text x="{x + 13}" y="{legend_y}" font-size="9">{escape(label)}</text>'
-        )
-        x += 17 + 5.2 * len(label)
-    drought, election = escape(term("ui.drought", lang)), escape(term("ui.election", lang))
-    election_x = left + 30 + 5.2 * len(drought)
-    body.append(
-        f'<rect x="{left}" y="{legend_y + 7}" width="10" height="10" fill="#F5D6A8"/><text x="{left + 13}" y="{legend_y + 16}" font-size="9">{drought}</text>'
-        f'<line x1="{election_x:.1f}" y1="{legend_y + 6}" x2="{election_x:.1f}" y2="{legend_y + 18}" stroke="#B22222" stroke-width="1.5"/>'
-        f'<text x="{election_x + 5:.1f}" y="{legend_y + 16}" font-size="9">{election}</text>'
+    keys = [
+        (f'<rect width="11" height="11" y="-10" fill="{colour}"/>', stage_name(stage, lang))
+        for stage, colour in STAGE_COLOURS.items()
+    ]
+    keys += [
+        ('<rect width="11" height="11" y="-10" fill="#F5D6A8"/>', term("ui.drought", lang)),
+        ('<line x1="5" x2="5" y1="-11" y2="2" stroke="#B22222" stroke-width="1.5"/>', term("ui.election", lang)),
+    ]
+    legend, height = legend_rows(keys, left=8, top=axis_y + 20, width=width - 8)
+    return svg(
+        width,
+        height,
+        [f'<rect width="{width}" height="{height}" fill="white"/>', *body, *legend],
+        term("ui.timeline", lang),
     )
-    return svg(width, height, body, term("ui.timeline", lang))
+
+
+def legend_rows(keys: list[tuple[str, str]], left: float, top: float, width: float) -> tuple[list[str], float]:
+    """Legend keys (a symbol drawn at 0,0 and its words) laid out in as many rows as they need;
+    the body and the height of the drawing that holds them."""
+    body, x, y = [], left, top
+    for symbol, words in keys:
+        size = 18 + CHARACTER_WIDTH * len(words)
+        if x + size > width and x > left:
+            x, y = left, y + 17
+        body.append(f'<g transform="translate({x:.1f},{y:.1f})">{symbol}<text x="15" y="0">{escape(words)}</text></g>')
+        x += size + 10
+    return body, y + 10
 
 
 def attributes_svg(model: DashboardModel, lang: str) -> str:
     """Small multiples: each attribute (and mean trust) of each regency over the months."""
     values = np.array(model.history["values"])  # (months so far + 1, n, 6)
     months, names = model.spec.months, [r.name for r in model.regencies]
-    panel_w, panel_h, gap = 180, 92, 16
-    width, height = 3 * panel_w + 2 * gap, 2 * (panel_h + 34) + 22
-    body = [f'<rect width="{width}" height="{height}" fill="white"/>']
+    panel_w, panel_h, gap, title = 148, 70, 14, 16
+    width = 3 * panel_w + 2 * gap
+    body = []
     for k, attribute in enumerate(ATTRIBUTES):
-        ox, oy = (k % 3) * (panel_w + gap), (k // 3) * (panel_h + 34) + 16
+        ox, oy = (k % 3) * (panel_w + gap), (k // 3) * (panel_h + title + 8) + title
         body.append(f'<text x="{ox}" y="{oy - 4}" font-weight="bold">{escape(term(attribute, lang))}</text>')
         body.append(f'<rect x="{ox}" y="{oy}" width="{panel_w}" height="{panel_h}" fill="#FAFAFA" stroke="#CCC"/>')
         for level in (0.25, 0.5, 0.75):
-            body.append(
-                f'<line x1="{ox}" y1="{oy + panel_h * (1 - level):.1f}" x2="{ox + panel_w}" y2="{oy + panel_h * (1 - level):.1f}" stroke="#EEE"/>'
-            )
+            y = oy + panel_h * (1 - level)
+            body.append(f'<line x1="{ox}" y1="{y:.1f}" x2="{ox + panel_w}" y2="{y:.1f}" stroke="#EEE"/>')
         for i in range(len(names)):
             line = " ".join(
                 f"{ox + m / months * panel_w:.1f},{oy + panel_h * (1 - v):.1f}" for m, v in enumerate(values[:, i, k])
             )
             body.append(f'<polyline points="{line}" fill="none" stroke="{regency_colour(i)}" stroke-width="1.8"/>')
-    x = 0
-    for i, name in enumerate(names):
-        body.append(
-            f'<rect x="{x}" y="{height - 14}" width="18" height="4" fill="{regency_colour(i)}"/><text x="{x + 22}" y="{height - 9}" font-size="10">{escape(name)}</text>'
-        )
-        x += 30 + 7 * len(name)
-    return svg(width, height, body, term("ui.attributes", lang))
+    keys = [(f'<rect width="18" height="4" y="-5" fill="{regency_colour(i)}"/>', name) for i, name in enumerate(names)]
+    legend, height = legend_rows(keys, left=0, top=2 * (panel_h + title + 8) + 14, width=width)
+    return svg(
+        width,
+        height,
+        [f'<rect width="{width}" height="{height}" fill="white"/>', *body, *legend],
+        term("ui.attributes", lang),
+    )
 
 
 def binding_lines(model: DashboardModel, lang: str) -> list[str]:

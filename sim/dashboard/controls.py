@@ -1,0 +1,167 @@
+"""What a participant works with in the sidebar: Reset, Play and Step for the run on screen, and
+the settings the next Reset runs with. Both speak the session's language (SolaraViz's own
+controls, in English only, are hidden by the page)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import solara
+import solara.lab
+from mesa.visualization.utils import force_update, update_counter
+
+from sim.dashboard.model import DashboardModel
+from sim.dashboard.settings import LOCAL_WISDOM, Settings
+from sim.dashboard.style import SMALL
+from sim.scenario import BODIES, STRATEGIES
+from sim.stages import REGENCY_ATTRIBUTES
+from sim.terms import setup_name, term
+
+PLAY_INTERVAL_MS = 200  # a month every 0.2 s: ten years in 24 s, slow enough to follow
+
+
+def picker(label: str, options: dict[str, str], value: str, on_value: Callable[[str], None], **kwargs) -> None:
+    """A Select showing translated names for internal values."""
+    keys = {name: key for key, name in options.items()}
+    solara.Select(
+        label,
+        values=list(options.values()),
+        value=options.get(value),
+        on_value=lambda name: on_value(keys[name]),
+        **kwargs,
+    )
+
+
+@solara.component
+def RunControls(model: solara.Reactive[DashboardModel], lang: str) -> None:
+    """Reset (a new run with the settings), Play / Pause, Step (one month), and the play speed.
+    Play steps the model in a thread, as SolaraViz's own controller does."""
+    update_counter.get()  # Step's state follows every month
+    playing = solara.use_reactive(False)
+    interval = solara.use_reactive(PLAY_INTERVAL_MS)
+
+    def play() -> None:
+        while playing.value and model.value.running:
+            time.sleep(interval.value / 1000)
+            model.value.step()
+            force_update()
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def reset() -> None:
+        playing.set(False)
+        model.set(type(model.value)())
+        force_update()
+
+    def step() -> None:
+        model.value.step()
+        force_update()
+
+    running = model.value.running
+    with solara.Card(term("ui.run", lang), classes=["kerjasama-panel"]):
+        with solara.Row(justify="space-between"):
+            solara.Button(term("ui.reset", lang), color="primary", on_click=reset)
+            solara.Button(
+                term("ui.pause" if playing.value else "ui.play", lang),
+                color="primary",
+                on_click=lambda: playing.set(not playing.value),
+                disabled=not running,
+            )
+            solara.Button(term("ui.step", lang), color="primary", on_click=step, disabled=playing.value or not running)
+        solara.SliderInt(
+            term("ui.play_interval", lang), value=interval.value, min=20, max=1000, step=20, on_value=interval.set
+        )
+        if not running:
+            solara.Text(term("ui.run_ended", lang), style=SMALL)
+
+
+@solara.component
+def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str], presets: list[str]) -> None:
+    """The settings a participant changes; Reset starts a run with them."""
+    s, language = settings.value, lang.value
+    problems = solara.use_memo(lambda: s.problems(language), [s, language])
+
+    def change(**values) -> None:
+        settings.set(replace(settings.value, **values))
+
+    def in_table(field: str, key: str, value) -> None:
+        change(**{field: {**getattr(settings.value, field), key: value}})
+
+    def attribute(regency: str, name: str, value: float) -> None:
+        attributes = settings.value.attributes
+        change(attributes={**attributes, regency: {**attributes[regency], name: value}})
+
+    with solara.Card(term("ui.settings", language), classes=["kerjasama-panel"]):
+        with solara.ToggleButtonsSingle(value=language, on_value=lang.set):
+            solara.Button("Bahasa Indonesia", value="id")
+            solara.Button("English", value="en")
+        solara.Text(term("ui.settings_note", language), style=SMALL)
+        for problem in problems:
+            solara.Error(problem)
+        picker(
+            term("ui.setup", language),
+            {p: setup_name(p, language) for p in presets},
+            s.setup,
+            lambda p: settings.set(settings.value.with_setup(p)),
+        )
+        solara.Checkbox(label=term("ui.key_actor", language), value=s.key_actor, on_value=lambda v: change(key_actor=v))
+        off = not s.key_actor  # the key actor's controls do nothing without him
+        solara.SliderFloat(
+            term("ui.meetings", language),
+            value=s.meetings_per_month,
+            min=0.0,
+            max=4.0,
+            step=0.05,
+            on_value=lambda v: change(meetings_per_month=v),
+            disabled=off,
+        )
+        picker(
+            term("ui.strategy", language),
+            {k: term(f"strategy.{k}", language) for k in STRATEGIES},
+            s.strategy,
+            lambda v: change(strategy=v),
+            disabled=off,
+        )
+        for regency, value in s.legitimacy.items():
+            solara.SliderFloat(
+                term("ui.legitimacy", language).format(regency=regency),
+                value=value,
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                on_value=lambda v, r=regency: in_table("legitimacy", r, v),
+                disabled=off,
+            )
+        picker(
+            term("ui.body", language),
+            {k: term(f"body.{k}", language) for k in BODIES},
+            s.body,
+            lambda v: change(body=v),
+        )
+        solara.Text(term("ui.local_wisdom", language), style={"display": "block", "margin-top": "8px"})
+        for switch in LOCAL_WISDOM:
+            solara.Checkbox(
+                label=term(f"ui.{switch}", language),
+                value=s.local_wisdom.get(switch, False),
+                on_value=lambda v, k=switch: in_table("local_wisdom", k, v),
+            )
+        for regency, values in s.attributes.items():
+            with solara.Details(summary=term("ui.regency_attributes", language).format(regency=regency)):
+                for name in REGENCY_ATTRIBUTES:
+                    solara.SliderFloat(
+                        term(name, language),
+                        value=values[name],
+                        min=0.0,
+                        max=1.0,
+                        step=0.05,
+                        on_value=lambda v, r=regency, a=name: attribute(r, a, v),
+                    )
+        solara.SliderInt(
+            term("ui.months", language), value=s.months, min=12, max=240, step=12, on_value=lambda v: change(months=v)
+        )
+        solara.InputText(
+            term("ui.seed", language), value=s.seed, on_value=lambda v: change(seed=v), continuous_update=False
+        )

@@ -1,0 +1,7 @@
+"""Text styles shared by the dashboard's cards. Secondary text is dimmed by opacity, not a fixed
+grey, so that it stays readable when a participant's laptop shows the page in dark mode."""
+
+LINE = {"display": "block"}  # one Text per line
+SMALL = {"display": "block", "font-size": "0.85em", "opacity": "0.75"}
+BOLD = {"display": "block", "font-weight": "bold"}
+BIG = {"display": "block", "font-size": "2em", "font-weight": "bold"}
