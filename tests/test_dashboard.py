@@ -139,6 +139,13 @@ def test_the_timeline_marks_elections_and_droughts_in_the_language_chosen():
         assert stage_name(stage, "id") in views.timeline_svg(model, "id")
 
 
+@pytest.mark.parametrize("months", [12, 132, 240])
+def test_the_timelines_axis_ends_at_the_horizon(months):
+    drawing = views.timeline_svg(DashboardModel(replace(Settings.of(), months=months)), "en")
+    ticks = [int(t) for t in re.findall(r'fill="#555">(\d+)<', drawing)]
+    assert ticks[0] == 0 and ticks[-1] == months and ticks == sorted(set(ticks))
+
+
 def test_the_binding_barrier_is_named_in_the_studys_words():
     model = DashboardModel(Settings.of(setup="status_quo"))
     lines = views.binding_lines(model, "id")
@@ -336,7 +343,7 @@ def test_the_settings_panel_changes_the_settings_and_says_what_is_wrong_in_the_p
     )
     rc.find(v.Select, label="Setup").widget.v_model = "Status quo"
     assert settings.value == Settings.of(setup="status_quo")
-    assert rc.find(v.Slider, label="Meetings per month").widget.disabled  # no key actor, nothing to meet
+    assert rc.find(v.Slider, label="Meetings per month: 0.25").widget.disabled  # no key actor, nothing to meet
     rc.find(v.Checkbox, label="adat sanctions back the agreement").widget.v_model = True
     assert settings.value.local_wisdom == {"adat_leaders": False, "adat_sanctions": True, "local_regulation": False}
     seed = rc.find(v.TextField, label="Seed (a whole number)").widget

@@ -87,18 +87,6 @@ def Page() -> None:
         components=[(Map, 0), (Odds, 0), (Timeline, 0), (Attributes, 0), (About, 0), (Export, 0)],
         name=term("ui.title", language.value),
     )
-    BelowMesaSidebar(model, settings, language, presets)
-
-
-@solara.component
-def BelowMesaSidebar(
-    model: solara.Reactive[DashboardModel],
-    settings: solara.Reactive[Settings],
-    language: solara.Reactive[str],
-    presets: list[str],
-) -> None:
-    """Solara orders sidebar content by how deep in the page it is declared; one level deeper
-    than SolaraViz's own (hidden) cards, ours come after them."""
     Sidebar(model, settings, language, presets)
 
 
@@ -108,7 +96,14 @@ def Sidebar(
     settings: solara.Reactive[Settings],
     language: solara.Reactive[str],
     presets: list[str],
+    below_mesa: bool = True,
 ) -> None:
+    """The run controls and the settings. Solara orders sidebar content by how deep in the page
+    it is declared, so this declares itself once more, one level deeper than SolaraViz's own
+    (hidden) cards: ours come after them."""
+    if below_mesa:
+        Sidebar(model, settings, language, presets, below_mesa=False)
+        return
     with solara.Sidebar():
         controls.RunControls(model, language.value)
         controls.SettingsPanel(settings, language, presets)

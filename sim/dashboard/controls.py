@@ -17,7 +17,7 @@ from sim.dashboard.settings import LOCAL_WISDOM, Settings
 from sim.dashboard.style import SMALL
 from sim.scenario import BODIES, STRATEGIES
 from sim.stages import REGENCY_ATTRIBUTES
-from sim.terms import setup_name, term
+from sim.terms import number, setup_name, term
 
 PLAY_INTERVAL_MS = 200  # a month every 0.2 s: ten years in 24 s, slow enough to follow
 
@@ -31,6 +31,32 @@ def picker(label: str, options: dict[str, str], value: str, on_value: Callable[[
         value=options.get(value),
         on_value=lambda name: on_value(keys[name]),
         **kwargs,
+    )
+
+
+def slider(
+    label: str,
+    value: float,
+    on_value: Callable,
+    lang: str,
+    low: float = 0.0,
+    high: float = 1.0,
+    step: float = 0.05,
+    disabled: bool = False,
+) -> None:
+    """A slider (of a share, unless told otherwise) with its value in its label, written as the
+    language writes numbers: a facilitator reads values aloud, and a thumb shows them only while
+    dragged."""
+    whole = float(step).is_integer()
+    make = solara.SliderInt if whole else solara.SliderFloat
+    make(
+        f"{label}: {number(value, lang, digits=0 if whole else 2)}",
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        on_value=on_value,
+        disabled=disabled,
     )
 
 
@@ -71,9 +97,7 @@ def RunControls(model: solara.Reactive[DashboardModel], lang: str) -> None:
                 disabled=not running,
             )
             solara.Button(term("ui.step", lang), color="primary", on_click=step, disabled=playing.value or not running)
-        solara.SliderInt(
-            term("ui.play_interval", lang), value=interval.value, min=20, max=1000, step=20, on_value=interval.set
-        )
+        slider(term("ui.play_interval", lang), interval.value, interval.set, lang, low=20, high=1000, step=20)
         if not running:
             solara.Text(term("ui.run_ended", lang), style=SMALL)
 
@@ -109,13 +133,12 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
         )
         solara.Checkbox(label=term("ui.key_actor", language), value=s.key_actor, on_value=lambda v: change(key_actor=v))
         off = not s.key_actor  # the key actor's controls do nothing without him
-        solara.SliderFloat(
+        slider(
             term("ui.meetings", language),
-            value=s.meetings_per_month,
-            min=0.0,
-            max=4.0,
-            step=0.05,
-            on_value=lambda v: change(meetings_per_month=v),
+            s.meetings_per_month,
+            lambda v: change(meetings_per_month=v),
+            language,
+            high=4.0,
             disabled=off,
         )
         picker(
@@ -126,13 +149,11 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
             disabled=off,
         )
         for regency, value in s.legitimacy.items():
-            solara.SliderFloat(
+            slider(
                 term("ui.legitimacy", language).format(regency=regency),
-                value=value,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                on_value=lambda v, r=regency: in_table("legitimacy", r, v),
+                value,
+                lambda v, r=regency: in_table("legitimacy", r, v),
+                language,
                 disabled=off,
             )
         picker(
@@ -151,17 +172,10 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
         for regency, values in s.attributes.items():
             with solara.Details(summary=term("ui.regency_attributes", language).format(regency=regency)):
                 for name in REGENCY_ATTRIBUTES:
-                    solara.SliderFloat(
-                        term(name, language),
-                        value=values[name],
-                        min=0.0,
-                        max=1.0,
-                        step=0.05,
-                        on_value=lambda v, r=regency, a=name: attribute(r, a, v),
+                    slider(
+                        term(name, language), values[name], lambda v, r=regency, a=name: attribute(r, a, v), language
                     )
-        solara.SliderInt(
-            term("ui.months", language), value=s.months, min=12, max=240, step=12, on_value=lambda v: change(months=v)
-        )
+        slider(term("ui.months", language), s.months, lambda v: change(months=v), language, low=12, high=240, step=12)
         solara.InputText(
             term("ui.seed", language), value=s.seed, on_value=lambda v: change(seed=v), continuous_update=False
         )

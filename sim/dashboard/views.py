@@ -220,7 +220,8 @@ def timeline_svg(model: DashboardModel, lang: str) -> str:
             )
     now = x_of(model.month)
     body.append(f'<line x1="{now:.1f}" y1="{top - 6}" x2="{now:.1f}" y2="{axis_y - 10}" stroke="#222"/>')
-    for month in range(0, months + 1, 12 if months <= 120 else 24):
+    ticks = list(range(0, months + 1, 12 if months <= 120 else 24))
+    for month in ticks + ([months] if ticks[-1] != months else []):  # the horizon is always marked
         body.append(
             f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="10" fill="#555">{month}</text>'
         )
