@@ -127,12 +127,12 @@ def choose(page, label: str, option: str) -> None:
 def test_a_changed_setting_takes_effect_at_reset_and_step_advances(dashboard, page):
     failed: list[str] = []
     open_page(page, dashboard, failed)
-    expect(card(page, "Peluang langsung")).to_be_visible()
+    expect(card(page, "Peluang terkini")).to_be_visible()
     set_horizon(page, "ArrowRight", "132")
     # The live odds follow the change at once; the running model waits for Reset.
     expect(page.get_by_text("Peluang kerja sama terbentuk dalam 132 bulan")).to_be_visible()
     expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()
-    button(page, "Ulang").click()
+    button(page, "Mulai ulang").click()
     expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
     step(page, 2)
     expect(page.get_by_text("Bulan 2 dari 132")).to_be_visible()
@@ -147,11 +147,12 @@ ENGLISH = ["Controls", "Model Parameters", "Information", "Time:", "Page 0", "Re
 
 def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(dashboard, page):
     open_page(page, dashboard)
-    indonesian = ["Peta", "Peluang langsung", "Lini waktu grand design", "Atribut", "Tentang", "Ekspor"]
+    indonesian = ["Peta", "Peluang terkini", "Lini waktu grand design", "Atribut", "Tentang", "Ekspor"]
     for label in indonesian:
         expect(card(page, label)).to_be_visible()
-    for label in ("Ulang", "▶ Jalankan", "Langkah"):
+    for label in ("Mulai ulang", "▶ Jalankan", "Langkah"):
         expect(button(page, label)).to_be_visible()
+    expect(page).to_have_title("Kerjasama — kerja sama antardaerah di perbatasan Timor")
     expect(page.get_by_text("TTU tertahan oleh: tidak tahu (pengetahuan)")).to_be_visible()
     expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
     shown = page.locator("body").inner_text()  # what is displayed, hidden cards left out
@@ -161,11 +162,12 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
         expect(card(page, label)).to_be_visible()
     for label in ("Reset", "▶ Play", "Step"):
         expect(button(page, label)).to_be_visible()
+    expect(page).to_have_title("Kerjasama — inter-regional cooperation on the Timor border")
     expect(page.get_by_text("Month 0 of 120")).to_be_visible()
     expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)")).to_be_visible()
     expect(page.get_by_text("2,000 runs each")).to_be_visible()
-    expect(card(page, "Peluang langsung")).to_have_count(0)
-    expect(button(page, "Ulang")).to_have_count(0)
+    expect(card(page, "Peluang terkini")).to_have_count(0)
+    expect(button(page, "Mulai ulang")).to_have_count(0)
     page.screenshot(path=ARTEFACTS / "dashboard-en.png", full_page=True)
 
 
@@ -179,7 +181,7 @@ def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     expect(page.locator(".v-alert")).to_contain_text("bukan “tiga”")
     expect(page.get_by_text("Peluang tidak dihitung")).to_be_visible()
     expect(page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)")).to_be_disabled()
-    button(page, "Ulang").click()  # the new horizon, with the scenario's own seed
+    button(page, "Mulai ulang").click()  # the new horizon, with the scenario's own seed
     expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
     step(page)
     expect(page.get_by_text("Bulan 1 dari 132")).to_be_visible()
@@ -192,7 +194,7 @@ def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
 def test_play_runs_to_the_horizon_and_stops(dashboard, page):
     open_page(page, dashboard)
     set_horizon(page, "Home", "12")
-    button(page, "Ulang").click()
+    button(page, "Mulai ulang").click()
     expect(page.get_by_text("Bulan 0 dari 12")).to_be_visible()
     button(page, "▶ Jalankan").click()
     expect(button(page, "❚❚ Jeda")).to_be_visible()
@@ -211,7 +213,7 @@ def test_the_downloads_are_a_scenario_kerjasama_runs_and_the_runs_months(dashboa
     set_horizon(page, "Home", "12")
     page.get_by_label("Seed (bilangan bulat)").fill("5")
     page.get_by_label("Seed (bilangan bulat)").press("Enter")
-    button(page, "Ulang").click()
+    button(page, "Mulai ulang").click()
     step(page, 12)
     expect(page.get_by_text("Bulan 12 dari 12")).to_be_visible()
     with page.expect_download() as settings_download:
@@ -231,7 +233,7 @@ def test_the_downloads_are_a_scenario_kerjasama_runs_and_the_runs_months(dashboa
 def test_a_key_actor_seated_in_kupang_is_drawn_at_the_maps_western_edge(dashboard, page):
     open_page(page, dashboard)
     choose(page, "Pengaturan kelembagaan", "Dipimpin provinsi")
-    button(page, "Ulang").click()
+    button(page, "Mulai ulang").click()
     drawing = page.get_by_role("img", name="Peta")
     expect(drawing).to_contain_text("← Kupang: kedudukan Gubernur NTT")
     expect(drawing).not_to_contain_text("Atambua")
@@ -245,7 +247,7 @@ def test_two_participants_have_independent_models(dashboard, browser):
     expect(first.get_by_text("Bulan 3 dari 120")).to_be_visible()
     step(second)
     expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()  # a shared model would show month 4
-    button(first, "Ulang").click()
+    button(first, "Mulai ulang").click()
     expect(first.get_by_text("Bulan 0 dari 120")).to_be_visible()
     expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()
     first.context.close()

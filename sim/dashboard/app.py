@@ -82,6 +82,7 @@ def Page() -> None:
     Language.provide(language.value)
     SessionSettings.provide(settings)
     solara.Style(CSS)
+    solara.Title(term("ui.title", language.value))  # the browser tab's; SolaraViz's name is the header's
     SolaraViz(
         model,
         components=[(Map, 0), (Odds, 0), (Timeline, 0), (Attributes, 0), (About, 0), (Export, 0)],

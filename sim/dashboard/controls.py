@@ -63,19 +63,32 @@ def slider(
 @solara.component
 def RunControls(model: solara.Reactive[DashboardModel], lang: str) -> None:
     """Reset (a new run with the settings), Play / Pause, Step (one month), and the play speed.
-    Play steps the model in a thread, as SolaraViz's own controller does."""
+
+    Play steps the model in a thread, as SolaraViz's own controller does. A thread cannot be
+    stopped, only told: after each pause it steps only if it is still the current Play (not one
+    paused and played again meanwhile), playing is still on, and the run is the one it started
+    (not replaced by Reset)."""
     update_counter.get()  # Step's state follows every month
     playing = solara.use_reactive(False)
     interval = solara.use_reactive(PLAY_INTERVAL_MS)
 
     def play() -> None:
-        while playing.value and model.value.running:
-            time.sleep(interval.value / 1000)
-            model.value.step()
-            force_update()
-        playing.set(False)
+        if not playing.value:
+            return
+        run = model.value
 
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+        def still_wanted() -> bool:
+            return task.is_current() and playing.value and model.value is run and run.running
+
+        while still_wanted():
+            time.sleep(interval.value / 1000)
+            if still_wanted():
+                run.advance()
+                force_update()
+        if task.is_current():
+            playing.set(False)  # the run has reached its horizon
+
+    task = solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
     def reset() -> None:
         playing.set(False)
@@ -83,7 +96,7 @@ def RunControls(model: solara.Reactive[DashboardModel], lang: str) -> None:
         force_update()
 
     def step() -> None:
-        model.value.step()
+        model.value.advance()
         force_update()
 
     running = model.value.running

@@ -7,6 +7,7 @@ participant's Reset or Step never touches another's model.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -35,11 +36,20 @@ class DashboardModel(CooperationModel):
         scenario = runnable_scenario(settings)
         super().__init__(scenario, rng=scenario.seed)
         self.history: dict[str, list[np.ndarray]] = {"stage": [], "values": [], "met": []}
+        self._stepping = threading.Lock()
         self._remember()
 
     def step(self) -> None:
         super().step()
         self._remember()
+
+    def advance(self) -> None:
+        """One month, unless the run is over, one at a time whoever asks: Play's thread, or a
+        second click on Step already on its way when the first ended the run. (Mesa counts the
+        month before it calls `step`, so the check cannot be inside `step`.)"""
+        with self._stepping:
+            if self.running:
+                self.step()
 
     def _remember(self) -> None:
         state = self.state
