@@ -211,18 +211,7 @@ def sensitivity(results: Results, output: str = "formation_rate") -> pd.DataFram
             if results.kind == "sobol":
                 second = results.manifest["design"].get("second_order", True)
                 indices = sobol.analyze(salib_problem, y, calc_second_order=second, seed=results.manifest["seed"])
-                for i, name in enumerate(names):
-                    rows.append(
-                        {
-                            "preset": preset,
-                            "output": output,
-                            "factor": name,
-                            "S1": indices["S1"][i],
-                            "S1_conf": indices["S1_conf"][i],
-                            "ST": indices["ST"][i],
-                            "ST_conf": indices["ST_conf"][i],
-                        }
-                    )
+                kept = ("S1", "S1_conf", "ST", "ST_conf")
             else:
                 x = group[names].to_numpy(float)
                 indices = morris.analyze(
@@ -232,17 +221,9 @@ def sensitivity(results: Results, output: str = "formation_rate") -> pd.DataFram
                     num_levels=results.manifest["design"].get("levels", 4),
                     seed=results.manifest["seed"],
                 )
-                for i, name in enumerate(names):
-                    rows.append(
-                        {
-                            "preset": preset,
-                            "output": output,
-                            "factor": name,
-                            "mu_star": indices["mu_star"][i],
-                            "mu_star_conf": indices["mu_star_conf"][i],
-                            "sigma": indices["sigma"][i],
-                        }
-                    )
+                kept = ("mu_star", "mu_star_conf", "sigma")
+            for i, name in enumerate(names):
+                rows.append({"preset": preset, "output": output, "factor": name, **{k: indices[k][i] for k in kept}})
     table = pd.DataFrame(rows).fillna(0.0)
     rank = "ST" if results.kind == "sobol" else "mu_star"
     return table.sort_values(["preset", rank], ascending=[True, False]).reset_index(drop=True)

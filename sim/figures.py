@@ -324,24 +324,19 @@ def sensitivity_figure(table: pd.DataFrame, kind: str, path: Path, lang: str = "
         names = [factor_name(f, lang) for f in part["factor"]]
         y = np.arange(len(part))
         if kind == "sobol":
-            axis.barh(
-                y - 0.2,
-                part["ST"],
-                0.4,
-                xerr=part["ST_conf"],
-                color="#0072B2",
-                label=term("legend.total", lang),
-                capsize=2,
-            )
-            axis.barh(
-                y + 0.2,
-                part["S1"],
-                0.4,
-                xerr=part["S1_conf"],
-                color="#E69F00",
-                label=term("legend.first_order", lang),
-                capsize=2,
-            )
+            for shift, index, colour, legend in (
+                (-0.2, "ST", "#0072B2", "total"),
+                (0.2, "S1", "#E69F00", "first_order"),
+            ):
+                axis.barh(
+                    y + shift,
+                    part[index],
+                    0.4,
+                    xerr=part[f"{index}_conf"],
+                    color=colour,
+                    label=term(f"legend.{legend}", lang),
+                    capsize=2,
+                )
             axis.axvline(0, color="#444444", linewidth=0.8)
             axis.set_xlabel(term("axis.index", lang))
         else:

@@ -98,7 +98,8 @@ def monthly_csv(model: DashboardModel) -> str:
 def ExportCard(model: DashboardModel, settings: solara.Reactive[Settings], lang: str) -> None:
     update_counter.get()
     current = settings.value
-    runnable = not current.problems(lang)
+    # checked once per change of settings, not at every month the card is redrawn
+    runnable = solara.use_memo(lambda: not current.problems(lang), [current, lang])
     with solara.Card(term("ui.export", lang)):
         download(
             lambda: current.to_toml(), EXPORT_NAME, "application/toml", term("ui.download_settings", lang), runnable
