@@ -40,7 +40,7 @@ def main() -> None:
     print("live odds (settings + status quo, 2,000 runs each), seconds, median of 5 (max):")
     print(f"  {'setup':<14} {'months':>6}  {'none known':>12}  {'a change':>12}  {'tried before':>12}")
     for setup in ("status_quo", "key_actor", "rm_plus", "province_led"):
-        for months in (120, 240):
+        for months in (Settings.of().months, 240):  # the default horizon, and the longest
             settings = replace(Settings.of(setup=setup), months=months)
             quo = settings.status_quo()
 

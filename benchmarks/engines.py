@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/engines.py --json out.json     # and the figures as JSON
     .venv/bin/python benchmarks/engines.py --memory            # also peak memory of 1,000,000 runs
 
-Both engines run the built-in scenario (120 months, its default setup, rm_plus) with the same
+Both engines run the built-in scenario (its horizon, its default setup, rm_plus) with the same
 seed; the ensemble in its default chunks. Pin numpy to one thread (as this script does) to
 measure one core.
 """

@@ -1,4 +1,4 @@
-"""The agents of the Mesa model: regencies, the key actor and the cooperation body.
+"""The agents of the Mesa model: regencies, the key actor, the regional manager and the cooperation body.
 
 Their state lives in the model's arrays (`CooperationModel.state`), one row per regency, so that
 the rules in `sim/rules.py` run on one run exactly as they run on thousands in the ensemble; an
@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 class Regency(mesa.Agent):
     """A kabupaten (TTU, Belu, Malaka...) deciding whether to cooperate with its neighbours.
 
-    Summary of rule: each month, pass the gate of the next stage of the grand design with
-    probability prod sigma(beta (x - threshold)) over the attributes that gate asks for; once
-    cooperating, contribute each month, or defect.
+    Summary of rule: weigh cooperation by its expected net benefit (the programme's value from
+    its need and interest, minus its cost share and the transaction costs); go ahead on the gate
+    of the next stage of the grand design when its probability, prod sigma(beta (x - threshold))
+    over the conditions that gate asks for, exceeds the regent's disposition (drawn when he takes
+    office); when a new regent, a budget cut or an evaluation makes it re-decide what it changed,
+    keep its stage while the gate that brought it there still does, else step back; once
+    cooperating, pay each month — or, in a bad month, defect.
 
     Attributes:
         name, full_name, capital, population, area_km2, commodities, border_post, position:
@@ -33,6 +37,7 @@ class Regency(mesa.Agent):
             move by the rules each month.
         trust: its trust in each other regency (a row of the trust matrix).
         stage: where it stands on the grand design.
+        net_benefit, months_member: what cooperation is worth to it now; its months as a member.
     """
 
     model: CooperationModel
@@ -88,6 +93,16 @@ class Regency(mesa.Agent):
         return {attribute: float(value[self.index]) for attribute, value in zip(ATTRIBUTES, values, strict=True)}
 
     @property
+    def net_benefit(self) -> float:
+        """Its expected monthly net benefit of cooperating now, in capacity units."""
+        return float(self._own(rules.net_benefit(self.model.state, self.model.params)))
+
+    @property
+    def months_member(self) -> int:
+        """Months it has been a member of cooperation in force."""
+        return int(self._own(self.model.state.months_member))
+
+    @property
     def cooperating(self) -> bool:
         return bool(rules.members(self.model.state.stage, self.model.params)[self.index])
 
@@ -113,7 +128,7 @@ class KeyActor(mesa.Agent):
     Summary of rule: hold `meetings_per_month` meetings a month (forum: everyone together;
     weakest_first / round_robin: pairs); each meeting closes a share of an attendee's gap in
     knowledge, need-awareness, willingness and interest, scaled by the legitimacy the regency
-    grants, and builds trust between those who meet.
+    grants (raised where adat leaders stand beside him), and builds trust between those who meet.
     """
 
     model: CooperationModel
@@ -122,36 +137,61 @@ class KeyActor(mesa.Agent):
         super().__init__(model)
         self.name, self.seat = name, seat
         self.position = position  # lon/lat of the seat, for display only
-        self.meetings = rules.no_meetings(model.state)
+        self.meetings = rules.no_meetings(model.state)  # this month's, set by the model's step
 
     @property
     def legitimacy(self) -> dict[str, float]:
-        values = self.model.params.institutions.legitimacy
+        values = self.model.params.institutions.key_actor.legitimacy
         return {r.name: float(values[r.index]) for r in self.model.regencies}
 
-    def convene(self, draws: rules.MonthDraws) -> rules.Meetings:
-        self.model.state, self.meetings = rules.convene(self.model.state, self.model.params, draws)
-        return self.meetings
 
+class RegionalManager(mesa.Agent):
+    """The regional manager of Regional Management (Abdurahman 2005), in place from month 1 under
+    a setup with a cooperation body: the instrument that prepares cooperation.
 
-class CooperationBody(mesa.Agent):
-    """The body that runs cooperation once organising succeeds: a Regional Management or a joint
-    secretariat, as the setup names. Informal cooperation has none.
-
-    Summary of rule: members pay their share each month; the body adds capacity (and, through its
-    manager, knowledge) to its members, and collapses when the share paid falls below its minimum.
+    Summary of rule: each month, technical assistance closes a share of every regency's gap in
+    knowledge of the legal path; its drafting takes a share of the coordination costs of every
+    regency; its working meetings (a forum) broker like the key actor's, at a legitimacy of its
+    own — low where it has no local roots, raised where adat leaders stand beside it.
     """
 
     model: CooperationModel
 
-    def __init__(self, model: CooperationModel, kind: str, manager: str):
+    def __init__(self, model: CooperationModel, kind: str):
         super().__init__(model)
-        self.kind, self.manager = kind, manager
+        self.kind = kind  # professional | seconded
+
+    @property
+    def legitimacy(self) -> dict[str, float]:
+        values = self.model.params.institutions.manager.legitimacy
+        return {r.name: float(values[r.index]) for r in self.model.regencies}
+
+
+class CooperationBody(mesa.Agent):
+    """The body proper — a Regional Management board or a joint secretariat, as the setup names —
+    founded when the initiative reaches organising. Informal cooperation has none.
+
+    Summary of rule: its board fixes the division of costs (that transaction cost falls away),
+    its secretariat adds capacity to the regencies in it, members pay their share each month once
+    cooperation is in force, and it collapses when the share paid falls below its minimum.
+    """
+
+    model: CooperationModel
+
+    def __init__(self, model: CooperationModel, kind: str):
+        super().__init__(model)
+        self.kind = kind
         self.founded = model.month
 
     @property
+    def manager(self) -> str:
+        """Who runs it: the regional manager's kind (professional or seconded)."""
+        return self.model.manager.kind
+
+    @property
     def members(self) -> list[str]:
-        return [r.name for r in self.model.regencies if r.cooperating]
+        """The regencies in it: those at organising or beyond."""
+        return [r.name for r in self.model.regencies if r.stage >= Stage.ORGANISING]
 
     @property
     def funding(self) -> float:

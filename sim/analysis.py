@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim import outcomes
 from sim.outcomes import wilson_intervals
 from sim.stages import ATTRIBUTES, Stage
 from sim.validation import WHOLE_FILE, InputError, Problem
@@ -95,15 +96,38 @@ def load_results(folder: str | Path) -> Results:
 # --------------------------------------------------------------------------------------------
 
 
-def formation_by_month(runs: pd.DataFrame, months: int) -> pd.DataFrame:
-    """Per label and month: the share of runs in which cooperation has formed by then."""
+def survival(runs: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Per label and month: the share of runs in which cooperation has not yet formed — the
+    time to formation as a survival curve (`sim.outcomes.survival`), with the runs that never
+    formed censored at the horizon."""
     rows = []
     for label, group in runs.groupby("label", sort=False):
-        formed = group.loc[group["formed"], "month_formed"].to_numpy()
-        counts = np.bincount(formed, minlength=months + 1)[: months + 1]
-        share = np.cumsum(counts) / len(group)
-        rows.append(pd.DataFrame({"label": label, "month": np.arange(months + 1), "share": share}))
+        curve = outcomes.survival(group["month_formed"].to_numpy(), months, step=1)
+        rows.append(pd.DataFrame({"label": label, **curve}))
     return pd.concat(rows, ignore_index=True)
+
+
+def formation_by_month(runs: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Per label and month: the share of runs in which cooperation has formed by then."""
+    curves = survival(runs, months)
+    return curves.assign(share=1.0 - curves["not_formed"]).drop(columns="not_formed")
+
+
+def participation(summary: pd.DataFrame, regencies: list[str]) -> pd.DataFrame:
+    """Per label and regency: the share of runs in which it was a member of cooperation in force
+    at some time, and its mean months as a member."""
+    rows = [
+        {
+            "label": row["label"],
+            "preset": row["preset"],
+            "regency": name,
+            "share": row[f"participation_{name}"],
+            "months": row[f"months_member_{name}"],
+        }
+        for _, row in summary.iterrows()
+        for name in regencies
+    ]
+    return pd.DataFrame(rows)
 
 
 def stage_funnel(runs: pd.DataFrame) -> pd.DataFrame:
@@ -171,6 +195,43 @@ def grid_map(summary: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     return grouped.drop(columns="formed")
 
 
+def main_effects(summary: pd.DataFrame, factors: list[dict], outputs: tuple[str, ...]) -> pd.DataFrame:
+    """What each factor of a full factorial carries, per preset and output.
+
+    For each level of a factor: the output's mean over the points at that level, and its
+    difference from the first level the experiment lists (the reference: for a switch listed
+    true, false, what taking it away does) — in a full factorial, a mean over every combination
+    of the other factors. `share`: the factor's main effect as a part of the differences between
+    the points (its sum of squares over the total), the rest being the factors' interplay.
+    """
+    rows = []
+    for preset, group in summary.groupby("preset", sort=False):
+        for output in outputs:
+            y = group[output].astype(float)
+            total = float(((y - y.mean()) ** 2).sum())
+            for factor in factors:
+                levels = list(factor["values"])
+                means = group.groupby(factor["path"], sort=False)[output].mean()
+                counts = group.groupby(factor["path"], sort=False).size()
+                share = float((counts * (means - y.mean()) ** 2).sum()) / total if total > 0 else 0.0
+                reference = means.get(levels[0], np.nan)
+                for level in levels:
+                    if level in means.index:
+                        rows.append(
+                            {
+                                "preset": preset,
+                                "output": output,
+                                "factor": factor["path"],
+                                "level": level,
+                                "reference": levels[0],
+                                "mean": float(means[level]),
+                                "effect": float(means[level] - reference),
+                                "share": share,
+                            }
+                        )
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------------------------
 # Sensitivity (SALib)
 # --------------------------------------------------------------------------------------------
@@ -178,7 +239,7 @@ def grid_map(summary: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
 OUTPUT_COLUMNS = {
     "formation_rate": "formation_rate",
     "sustained_rate": "sustained_rate",
-    "months_cooperating": "mean_months_cooperating",
+    "months_in_force": "months_in_force",
     "months_to_formation": "median_months_to_formation",
 }
 

@@ -120,7 +120,9 @@ def command_run(args: argparse.Namespace) -> int:
             outcomes = run_replications(scenario, replications, scenario.seed, progress=bar.update)
         else:
             outcomes = run_ensemble(scenario, replications, progress=bar.update).outcomes
-    print_result({**run, **summarise(outcomes, scenario.regency_names)}, args.json, console.replications_text)
+    print_result(
+        {**run, **summarise(outcomes, scenario.regency_names, scenario.months)}, args.json, console.replications_text
+    )
     return 0
 
 

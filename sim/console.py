@@ -23,7 +23,7 @@ def progress_bar(total: int) -> tqdm:
 def single_run(model: CooperationModel) -> dict:
     """The JSON of one run: the summary keys, plus its timeline, members and final state."""
     names = tuple(r.name for r in model.regencies)
-    summary = summarise(outcomes(stack([model.state]), model.params), names)
+    summary = summarise(outcomes(stack([model.state]), model.params), names, model.spec.months)
     frame = model.datacollector.get_model_vars_dataframe()
     history = [
         {"month": int(month), "stage": stage}
@@ -116,24 +116,48 @@ def replications_text(result: dict) -> str:
     )
     median = result["median_months_to_formation"]
     lines.append(
-        f"Median months to formation: {median:.0f}"
+        f"Median months to formation: {median:.0f} (of the runs in which it formed)"
         if median is not None
         else "Median months to formation: — (never formed)"
     )
+    survival = result["survival"]
+    horizon = survival["month"][-1]
+    not_yet = ", ".join(
+        f"{month}: {_percent(share)}"
+        for month, share in zip(survival["month"], survival["not_formed"], strict=True)
+        if month % 24 == 0 or month == horizon
+    )
+    lines.append(f"Not yet formed, by month: {not_yet}")
+    lines.append(f"Months in force: {result['months_in_force']:.1f} on average over all runs")
     lines.append(f"Sustained to the end (in force, through an evaluation): {_percent(result['sustained_rate'])}")
-    lines.append(f"Runs with a dissolution: {_percent(result['dissolution_rate'])}")
+    lines.append(
+        f"Runs with a dissolution: {_percent(result['dissolution_rate'])} "
+        f"({result['dissolutions_per_run']:.2f} dissolutions a run)"
+    )
+    lines += ["", "Participation: runs in which each regency was a member at some time, and months as a member"]
+    width = max(len(name) for name in result["participation"])
+    lines += [
+        f"  {name:<{width}}  {_percent(share):>8}   {result['months_as_member'][name]:6.1f} months"
+        for name, share in result["participation"].items()
+    ]
     lines += ["", "Highest stage the initiative reached (share of runs)"]
     lines += [f"  {stage:<15} {_percent(share):>8}" for stage, share in result["highest_stage"].items()]
     lines += ["", "What stood in the way (share of the shortfall before cooperating, pooled over runs)"]
-    width = max(len(name) for name in result["barriers"])
     lines += [f"  {name:<{width}}  {_profile(profile)}" for name, profile in result["barriers"].items()]
     legend = ", ".join(f"{BARRIER_WORDS[a]} = {a}" for a in ATTRIBUTES)
     lines += ["", f"({legend})"]
     return "\n".join(lines)
 
 
+def _interval(rate: float, low: float, high: float, signed: bool = False) -> str:
+    sign = "+" if signed else ""
+    return f"{100 * rate:{sign}5.1f} ({100 * low:{sign}.1f} to {100 * high:{sign}.1f})"
+
+
 def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
-    """The table `kerjasama experiment` prints: one row per arm (or the leading design points)."""
+    """The tables `kerjasama experiment` prints: one row per arm (or the leading design points) —
+    how often cooperation forms, how fast and how durably, then who takes part and what blocks
+    each regency."""
     summary, manifest = result.summary, result.manifest
     runs = manifest.get("runs", {})
     lines = [
@@ -149,29 +173,40 @@ def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
         )
     lines.append("")
     shown = summary if experiment.kind == "arms" else summary.sort_values("formation_rate", ascending=False).head(15)
+    records = shown.to_dict("records")  # plain dicts: any regency or arm name is a key, never an identifier
     names = experiment.scenario.regency_names
-    width = max(len(str(label)) for label in shown["label"])
-    barrier_width = max(len(f"top barrier ({', '.join(names)})"), 16 * len(names))
-    header_row = (
-        f"{'':<{width}}  {'formed (95 % CI)':<24}{'median months':>14}{'sustained':>11}   "
-        + f"top barrier ({', '.join(names)})".ljust(barrier_width)
-    )
+    width = max(len(str(row["label"])) for row in records)
     has_difference = "difference_from_status_quo" in shown
-    if has_difference:
-        header_row += "  vs status quo (95 % CI)"
-    lines.append(header_row)
-    for row in shown.itertuples(index=False):
-        row = row._asdict()
-        formed = (
-            f"{100 * row['formation_rate']:5.1f} % ({100 * row['formation_low']:.1f}–{100 * row['formation_high']:.1f})"
-        )
+    header_row = (
+        f"{'':<{width}}  {'formed % (95 % CI)':<22}{'median month':>13}{'months in force':>16}{'lasting %':>10}"
+    )
+    lines.append(header_row + ("   vs status quo, points (95 % CI)" if has_difference else ""))
+    for row in records:
+        formed = _interval(row["formation_rate"], row["formation_low"], row["formation_high"])
         median = row["median_months_to_formation"]
         months = f"{median:.0f}" if median == median else "—"  # NaN: never formed
-        barriers = ", ".join(BARRIER_WORDS.get(row[f"top_barrier_{name}"], "—") for name in names)
-        line = f"{row['label']:<{width}}  {formed:<24}{months:>14}{100 * row['sustained_rate']:>9.1f} %   {barriers:<{barrier_width}}"
-        if has_difference:
-            line += f"  {100 * row['difference_from_status_quo']:+6.1f} pp ({100 * row['difference_low']:+.1f} to {100 * row['difference_high']:+.1f})"
+        line = (
+            f"{row['label']!s:<{width}}  {formed:<22}{months:>13}{row['months_in_force']:>16.1f}"
+            f"{100 * row['sustained_rate']:>10.1f}"
+        )
+        if has_difference and row["difference_from_status_quo"] == row["difference_from_status_quo"]:
+            difference = _interval(
+                row["difference_from_status_quo"], row["difference_low"], row["difference_high"], signed=True
+            )
+            line += f"   {difference}"
         lines.append(line)
+    # arms by name; design points by number, their long labels being in the table above
+    short = {id(row): str(row["label"]) if experiment.kind == "arms" else f"point {row['point']}" for row in records}
+    width = max(len(label) for label in short.values())
+    lines += ["", f"{'':<{width}}  taking part at some time (% of runs) · top barrier before cooperating"]
+    column = max(16, *(len(name) + 2 for name in names))
+    lines.append(f"{'':<{width}}  " + "".join(f"{name:<{column}}" for name in names))
+    for row in records:
+        cells = "".join(
+            f"{100 * row[f'participation_{name}']:>5.1f} · {BARRIER_WORDS.get(row[f'top_barrier_{name}'], '—'):<{column - 8}}"
+            for name in names
+        )
+        lines.append(f"{short[id(row)]:<{width}}  {cells}".rstrip())
     if experiment.kind != "arms":
         lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
     lines += ["", f"Results in {result.folder}: runs.parquet, summary.csv, manifest.json, figures/formation.png"]

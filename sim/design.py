@@ -46,7 +46,7 @@ from sim.validation import (
 )
 
 KINDS = ("grid", "lhs", "sobol", "morris")
-OUTPUTS = ("formation_rate", "sustained_rate", "months_cooperating", "months_to_formation")
+OUTPUTS = ("formation_rate", "sustained_rate", "months_in_force", "months_to_formation")
 ARM_KEYS = ("name", "preset", "description")
 CHECKED_POINTS = 50  # points of a sampled design built and checked when the file is loaded
 

@@ -4,15 +4,16 @@ Every month consumes one fixed block of uniforms per replication, whatever happe
 
     slot 0                      drought      does a drought start (shared by all regencies)
     slot 1                      meeting      the key actor's: does a fractional meeting happen
-    slot 2 + 5 i + 0            gate         regency i: does it pass the gate it faces
-    slot 2 + 5 i + 1            contribute   regency i: does it contribute or defect
-    slot 2 + 5 i + 2            flood        regency i: is there a flood
-    slot 2 + 5 i + 3            fiscal       regency i: is there a fiscal cut
-    slot 2 + 5 i + 4            new_regent   regency i: the willingness of a newly elected regent
+    slot 2                      brokering    the regional manager's: does a fractional meeting happen
+    slot 3 + 5 i + 0            disposition  regency i: the disposition of a regent taking office
+    slot 3 + 5 i + 1            contribute   regency i: does it pay or defect in a bad month
+    slot 3 + 5 i + 2            flood        regency i: is there a flood
+    slot 3 + 5 i + 3            fiscal       regency i: is there a fiscal cut
+    slot 3 + 5 i + 4            new_regent   regency i: the willingness of a newly elected regent
 
 A draw is consumed even when nothing uses it (no drought check during a drought, no meeting
-without a key actor), so replication r of a seed sees the same numbers in every setup: comparisons
-of setups are paired (common random numbers).
+without a key actor, a disposition only when a regent takes office), so replication r of a seed
+sees the same numbers in every setup: comparisons of setups are paired (common random numbers).
 
 `HashedDraws` makes the draws with a counter-based generator: the uniform for (seed,
 replication, month, slot) is SplitMix64 applied to a counter, so any replication's draws can be
@@ -29,8 +30,8 @@ import numpy as np
 
 from sim.rules import MonthDraws
 
-SHARED_SLOTS = ("drought", "meeting")
-REGENCY_SLOTS = ("gate", "contribute", "flood", "fiscal", "new_regent")
+SHARED_SLOTS = ("drought", "meeting", "brokering")
+REGENCY_SLOTS = ("disposition", "contribute", "flood", "fiscal", "new_regent")
 MONTH_STRIDE = 1 << 16  # counter positions reserved per month: room for 13,000 regencies
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
@@ -48,7 +49,8 @@ class Block(NamedTuple):
 
     drought: np.ndarray  # (..., 1)
     meeting: np.ndarray  # (..., 1)
-    gate: np.ndarray  # (..., n)
+    brokering: np.ndarray  # (..., 1)
+    disposition: np.ndarray  # (..., n)
     contribute: np.ndarray  # (..., n)
     flood: np.ndarray  # (..., n)
     fiscal: np.ndarray  # (..., n)
@@ -65,13 +67,8 @@ def split(block: np.ndarray, n: int) -> Block:
     shared = block[..., : len(SHARED_SLOTS)]
     regency = block[..., len(SHARED_SLOTS) :].reshape(block.shape[:-1] + (n, len(REGENCY_SLOTS)))
     return Block(
-        drought=shared[..., 0:1],
-        meeting=shared[..., 1:2],
-        gate=regency[..., 0],
-        contribute=regency[..., 1],
-        flood=regency[..., 2],
-        fiscal=regency[..., 3],
-        new_regent=regency[..., 4],
+        *(shared[..., k : k + 1] for k in range(len(SHARED_SLOTS))),
+        *(regency[..., k] for k in range(len(REGENCY_SLOTS))),
     )
 
 
@@ -145,8 +142,12 @@ class HashedMonth:
         return self._shared("meeting")
 
     @cached_property
-    def gate(self) -> np.ndarray:
-        return self._regency("gate")
+    def brokering(self) -> np.ndarray:
+        return self._shared("brokering")
+
+    @cached_property
+    def disposition(self) -> np.ndarray:
+        return self._regency("disposition")
 
     @cached_property
     def contribute(self) -> np.ndarray:

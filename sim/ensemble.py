@@ -36,21 +36,30 @@ def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
         return np.ascontiguousarray(np.broadcast_to(values, shape + values.shape[values.ndim - rank :]))
 
     r = p.regencies
-    regencies = {f.name: spread(getattr(r, f.name)) for f in fields(r) if f.name not in ("trust", "thresholds")}
-    regencies["trust"] = spread(r.trust, rank=2)
+    pairs = ("trust", "trust_baseline")
+    regencies = {f.name: spread(getattr(r, f.name)) for f in fields(r) if f.name not in (*pairs, "thresholds")}
+    regencies.update({name: spread(getattr(r, name), rank=2) for name in pairs})
     thresholds = r.thresholds  # pair first: (P, n), or (P, *shape, n) when already per run
     if thresholds.ndim == 2:
         thresholds = thresholds.reshape(thresholds.shape[:1] + (1,) * len(shape) + thresholds.shape[1:])
     regencies["thresholds"] = np.ascontiguousarray(
         np.broadcast_to(thresholds, thresholds.shape[:1] + shape + thresholds.shape[-1:])
     )
+
+    def spread_convener(convener: rules.Convener) -> rules.Convener:
+        return replace(
+            convener,
+            legitimacy=spread(convener.legitimacy),
+            meeting_retention={
+                effect: spread(values, rank=2 if effect == "trust" else 1)
+                for effect, values in convener.meeting_retention.items()
+            },
+        )
+
     institutions = replace(
         p.institutions,
-        legitimacy=spread(p.institutions.legitimacy),
-        meeting_retention={
-            effect: spread(values, rank=2 if effect == "trust" else 1)
-            for effect, values in p.institutions.meeting_retention.items()
-        },
+        key_actor=spread_convener(p.institutions.key_actor),
+        manager=spread_convener(p.institutions.manager),
     )
     return replace(p, regencies=rules.RegencyParams(**regencies), institutions=institutions)
 
@@ -122,13 +131,7 @@ def simulate(
     if observe:
         observe(0, state)
     for month in range(1, months + 1):
-        month_draws = draws.month(month)
-        state, shocks = rules.strike(state, p, month_draws, month)
-        state, meetings = rules.convene(state, p, month_draws)
-        state = rules.adapt(state, p, meetings)
-        state, _ = rules.cooperate(state, p, month_draws, shocks)
-        state = rules.face_barriers(state, p)
-        state = rules.advance(state, p, month_draws, month)
+        state, *_ = rules.month(state, p, draws.month(month), month)
         if observe:
             observe(month, state)
     return state
@@ -189,7 +192,7 @@ class EnsembleResult:
         s = self.scenario
         return {
             **header(s.name, s.setup, "ensemble", self.seed, self.months),
-            **summarise(self.outcomes, s.regency_names),
+            **summarise(self.outcomes, s.regency_names, self.months),
         }
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.analysis import Discovery
 from sim.stages import ATTRIBUTES, Stage
-from sim.terms import factor_name, setup_name, stage_name, term
+from sim.terms import factor_name, level_label, setup_name, stage_name, term
 
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 SETUP_COLOURS = {
@@ -112,27 +112,85 @@ def difference_figure(summary: pd.DataFrame, path: Path, lang: str = "en") -> Pa
     return _finish(figure, [axis], path)
 
 
-def cumulative_figure(by_month: pd.DataFrame, summary: pd.DataFrame, path: Path, lang: str = "en") -> Path:
-    """The share of runs in which cooperation has formed, month by month, one curve per arm."""
+def survival_figure(curves: pd.DataFrame, summary: pd.DataFrame, path: Path, lang: str = "en") -> Path:
+    """Time to formation as a survival curve: the share of runs in which cooperation has not yet
+    formed, month by month, one curve per arm (runs that never formed stay at the horizon)."""
     presets = dict(zip(summary["label"].astype(str), summary["preset"], strict=True))
     figure, axis = plt.subplots(figsize=(8.5, 4.5))
     styles = ("-", "--", ":", "-.")
-    for i, (label, group) in enumerate(by_month.groupby("label", sort=False)):
-        axis.plot(
+    for i, (label, group) in enumerate(curves.groupby("label", sort=False)):
+        axis.step(
             group["month"],
-            group["share"] * 100,
+            group["not_formed"] * 100,
+            where="post",
             color=setup_colour(presets[str(label)]),
             linestyle=styles[i // len(OKABE_ITO) % 4],
             linewidth=2,
             label=str(label),
         )
     axis.set_xlabel(term("axis.month", lang))
-    axis.set_ylabel(term("axis.formed_by", lang))
-    axis.set_ylim(0, 100)
-    axis.set_xlim(0, by_month["month"].max())
-    axis.legend(frameon=False, fontsize=9, loc="upper left")
-    axis.set_title(term("title.cumulative", lang), fontsize=11)
+    axis.set_ylabel(term("axis.not_formed", lang))
+    axis.set_ylim(0, 102)
+    axis.set_xlim(0, curves["month"].max())
+    axis.legend(frameon=False, fontsize=9, loc="lower left")
+    axis.set_title(term("title.survival", lang), fontsize=11)
     return _finish(figure, [axis], path)
+
+
+def participation_figure(table: pd.DataFrame, regencies: list[str], path: Path, lang: str = "en") -> Path:
+    """Per arm, the share of runs in which each regency was a member at some time, with its
+    mean months as a member written on the bar."""
+    labels = list(dict.fromkeys(table["label"].astype(str)))
+    figure, axis = plt.subplots(figsize=(9, max(2.8, 0.55 * len(labels) * max(1, len(regencies) / 3) + 1.6)))
+    height = 0.8 / len(regencies)
+    for k, name in enumerate(regencies):
+        part = table[table["regency"] == name].assign(label=lambda t: t["label"].astype(str)).set_index("label")
+        shares = part.loc[labels, "share"] * 100
+        positions = np.arange(len(labels)) + k * height - 0.4 + height / 2
+        axis.barh(positions, shares, height, color=regency_colour(k), alpha=0.9, label=name)
+        for y, share, months in zip(positions, shares, part.loc[labels, "months"], strict=True):
+            if share > 0:
+                axis.text(share + 1, y, f"{months:.0f} {term('months', lang)}", va="center", fontsize=7, color="#444")
+    axis.set_yticks(np.arange(len(labels)), labels, fontsize=9)
+    axis.invert_yaxis()
+    axis.set_xlim(0, 118)
+    axis.set_xlabel(term("axis.participation", lang), fontsize=9)
+    axis.legend(
+        frameon=False, fontsize=8, ncols=min(6, len(regencies)), loc="upper center", bbox_to_anchor=(0.5, -0.12)
+    )
+    axis.set_title(term("title.participation", lang), fontsize=11)
+    return _finish(figure, [axis], path)
+
+
+def effects_figure(effects: pd.DataFrame, path: Path, lang: str = "en") -> Path:
+    """What each factor of a full factorial carries: each level's difference from the reference
+    level in formation (points) and in months in force, with the factor's share of the
+    differences between the points."""
+    shown = effects[effects["level"] != effects["reference"]]
+    outputs = [("formation_rate", 100, "axis.effect_formation"), ("months_in_force", 1, "axis.effect_months")]
+    rows = list(
+        dict.fromkeys(zip(shown["factor"], shown["level"].astype(str), shown["reference"].astype(str), strict=True))
+    )
+    figure, axes = plt.subplots(1, 2, figsize=(11, max(2.6, 0.45 * len(rows) + 1.5)), sharey=True)
+    names = [level_label(factor, level, reference, lang) for factor, level, reference in rows]
+    for axis, (output, scale, label) in zip(axes, outputs, strict=True):
+        part = shown[shown["output"] == output]
+        values = [
+            scale * part[(part["factor"] == f) & (part["level"].astype(str) == level)]["effect"].iloc[0]
+            for f, level, _ in rows
+        ]
+        shares = [part[part["factor"] == f]["share"].iloc[0] for f, _, _ in rows]
+        colours = ["#D55E00" if v < 0 else "#009E73" for v in values]
+        axis.barh(names, values, color=colours, alpha=0.85)
+        axis.axvline(0, color="#444", linewidth=0.8)
+        for y, (value, share) in enumerate(zip(values, shares, strict=True)):
+            axis.text(value, y, f" {100 * share:.0f} % ", va="center", ha="left" if value >= 0 else "right", fontsize=7)
+        axis.set_xlabel(term(label, lang), fontsize=9)
+        axis.margins(x=0.25)
+    axes[0].invert_yaxis()
+    axes[0].tick_params(axis="y", labelsize=8)
+    figure.suptitle(term("title.effects", lang), fontsize=11)
+    return _finish(figure, list(axes), path)
 
 
 def funnel_figure(funnel: pd.DataFrame, summary: pd.DataFrame, path: Path, lang: str = "en") -> Path:
@@ -161,12 +219,16 @@ def funnel_figure(funnel: pd.DataFrame, summary: pd.DataFrame, path: Path, lang:
 
 
 def durability_figure(summary: pd.DataFrame, path: Path, lang: str = "en") -> Path:
-    """Sustained rate with its interval, and dissolutions within a year of an election."""
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, max(2.8, 0.5 * len(summary) + 1.4)), sharey=True)
+    """How durably: months in force (mean over all runs), the lasting rate with its interval,
+    and dissolutions per 100 runs, the part within a year of an election darker."""
+    figure, (first, second, third) = plt.subplots(1, 3, figsize=(12, max(2.8, 0.5 * len(summary) + 1.4)), sharey=True)
     labels, colours = _labels(summary), [setup_colour(p) for p in summary["preset"]]
+    first.barh(labels, summary["months_in_force"], color=colours, alpha=0.85)
+    first.set_xlabel(term("axis.months_in_force", lang), fontsize=9)
+    first.invert_yaxis()
     rates = summary["sustained_rate"] * 100
-    left.barh(labels, rates, color=colours, alpha=0.85)
-    left.errorbar(
+    second.barh(labels, rates, color=colours, alpha=0.85)
+    second.errorbar(
         rates,
         labels,
         xerr=[rates - summary["sustained_low"] * 100, summary["sustained_high"] * 100 - rates],
@@ -175,13 +237,13 @@ def durability_figure(summary: pd.DataFrame, path: Path, lang: str = "en") -> Pa
         capsize=3,
         linewidth=1,
     )
-    left.set_xlim(0, 100)
-    left.set_xlabel(term("axis.sustained", lang), fontsize=9)
-    left.invert_yaxis()
-    right.barh(labels, summary["dissolutions_after_election_per_run"] * 100, color=colours, alpha=0.85)
-    right.set_xlabel(term("axis.after_election", lang), fontsize=9)
+    second.set_xlim(0, 100)
+    second.set_xlabel(term("axis.sustained", lang), fontsize=9)
+    third.barh(labels, summary["dissolutions_per_run"] * 100, color=colours, alpha=0.45)
+    third.barh(labels, summary["dissolutions_after_election_per_run"] * 100, color=colours, alpha=0.95)
+    third.set_xlabel(term("axis.dissolutions", lang), fontsize=9)
     figure.suptitle(term("title.durability", lang), fontsize=11)
-    return _finish(figure, [left, right], path)
+    return _finish(figure, [first, second, third], path)
 
 
 def barriers_figure(profiles: pd.DataFrame, regencies: list[str], path: Path, lang: str = "en") -> Path:

@@ -12,7 +12,7 @@ import mesa
 import numpy as np
 
 from sim import rules
-from sim.agents import CooperationBody, KeyActor, Regency
+from sim.agents import CooperationBody, KeyActor, Regency, RegionalManager
 from sim.draws import DrawSource, HashedDraws
 from sim.outcomes import Outcomes, outcomes, stack
 from sim.scenario import Scenario, load_scenario
@@ -23,9 +23,9 @@ class CooperationModel(mesa.Model):
     """Regencies, a key actor and the grand design of inter-regional cooperation (Fkun 2023).
 
     Each month (step), in this order: shocks (elections, drought, floods, fiscal cuts); the key
-    actor's meetings; the regencies' attributes and trust adapt; members of cooperation in force
-    contribute or defect; barriers are counted; the grand design moves (evaluation, gates,
-    formation, dissolution). `docs/odd.md` gives the detail.
+    actor's and the regional manager's meetings; the regencies' attributes and trust adapt;
+    members of cooperation in force pay or defect; barriers are counted; the grand design moves
+    (evaluation, re-decisions, gates, formation, dissolution). `docs/odd.md` gives the detail.
 
     Args:
         scenario: a checked scenario (default: the built-in Timor border scenario, its setup).
@@ -54,7 +54,9 @@ class CooperationModel(mesa.Model):
         self.params = scenario.params()
         self.draws = draws if draws is not None else HashedDraws(seed, replication, self.params.n)
         self.state = rules.initial_state(self.params)
-        self.shocks = rules.Shocks(False, np.zeros(1, bool), np.zeros(self.params.n, bool))
+        self.shocks = rules.Shocks(
+            False, np.zeros(1, bool), np.zeros(self.params.n, bool), np.zeros(self.params.n, bool)
+        )
         self.defections = np.zeros(self.params.n, bool)
 
         self.regencies = Regency.create_agents(
@@ -66,6 +68,7 @@ class CooperationModel(mesa.Model):
             if setup["key_actor"]
             else None
         )
+        self.manager = RegionalManager(self, setup["manager"]) if self.params.institutions.manager.active else None
         self.body: CooperationBody | None = None
 
         self.datacollector = mesa.DataCollector(
@@ -132,27 +135,27 @@ class CooperationModel(mesa.Model):
     # One month ----------------------------------------------------------------------------------
 
     def step(self) -> None:
-        draws = self.draws.month(self.month)
-        self.state, self.shocks = rules.strike(self.state, self.params, draws, self.month)
-        meetings = self.key_actor.convene(draws) if self.key_actor else rules.no_meetings(self.state)
-        self.state = rules.adapt(self.state, self.params, meetings)
-        self.state, self.defections = rules.cooperate(self.state, self.params, draws, self.shocks)
-        self.state = rules.face_barriers(self.state, self.params)
-        self.state = rules.advance(self.state, self.params, draws, self.month)
+        """One month: the schedule of `rules.month`, which the ensemble runs too; the agents
+        then show what happened to them."""
+        self.state, self.shocks, meetings, self.defections = rules.month(
+            self.state, self.params, self.draws.month(self.month), self.month
+        )
+        if self.key_actor:
+            self.key_actor.meetings = meetings
         self._found_or_dissolve_body()
         self.datacollector.collect(self)
         if self.month >= self.spec.months:
             self.running = False
 
     def _found_or_dissolve_body(self) -> None:
-        """A body exists exactly while cooperation is in force under a setup that has one."""
-        in_force = bool(rules.cooperation_active(self.state.stage, self.params).item())
-        if self.body and not in_force:
+        """A body exists exactly while the initiative stands at organising or beyond under a
+        setup that has one (`rules.body_in_place`)."""
+        in_place = bool(rules.body_in_place(self.state.stage, self.params).item())
+        if self.body and not in_place:
             self.body.remove()
             self.body = None
-        if in_force and self.params.institutions.has_body and self.body is None:
-            setup = self.spec.document["setup"]
-            self.body = CooperationBody(self, setup["body"], setup["manager"])
+        if in_place and self.body is None:
+            self.body = CooperationBody(self, self.spec.document["setup"]["body"])
 
     def run(self) -> CooperationModel:
         """Run to the scenario's horizon."""

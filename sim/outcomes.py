@@ -24,6 +24,7 @@ class Outcomes:
     sustained: np.ndarray  # (R,) in force at the end, and through at least one evaluation
     in_force: np.ndarray  # (R,) in force at the end
     members: np.ndarray  # (R, n) taking part at the end
+    months_member: np.ndarray  # (R, n) months each regency was a member of cooperation in force
     highest_stage: np.ndarray  # (R,) furthest stage the initiative reached
     months_cooperating: np.ndarray  # (R,)
     dissolutions: np.ndarray  # (R,)
@@ -50,6 +51,7 @@ def outcomes(state: rules.State, p: rules.Params) -> Outcomes:
         sustained=in_force & (state.months_active[..., 0] > p.monitoring.interval),
         in_force=in_force,
         members=rules.members(state.stage, p),
+        months_member=state.months_member,
         highest_stage=state.highest_stage[..., 0],
         months_cooperating=state.months_cooperating[..., 0],
         dissolutions=state.dissolutions[..., 0],
@@ -73,6 +75,7 @@ def outcome_columns(o: Outcomes, names: tuple[str, ...]) -> dict[str, np.ndarray
     }
     for i, name in enumerate(names):
         columns[f"member_{name}"] = o.members[:, i]
+        columns[f"months_member_{name}"] = o.months_member[:, i].astype(np.int16)
         columns.update({f"shortfall_{name}_{a}": o.barriers[:, i, k] for k, a in enumerate(ATTRIBUTES)})
         columns.update({f"final_{name}_{a}": o.final[:, i, k] for k, a in enumerate(REGENCY_ATTRIBUTES)})
     return columns
@@ -113,6 +116,15 @@ def paired_difference(after: np.ndarray, before: np.ndarray) -> dict:
     return {"difference": p1 - p2, "ci": [p1 - p2 - below, p1 - p2 + above]}
 
 
+def paired_mean_difference(after: np.ndarray, before: np.ndarray) -> dict:
+    """How much larger `after` is than `before` on average, run by run over paired runs (counts
+    or months), with a normal 95 % interval of the mean difference."""
+    difference = np.asarray(after, dtype=float) - np.asarray(before, dtype=float)
+    mean = float(difference.mean())
+    half = Z95 * float(difference.std(ddof=1)) / math.sqrt(len(difference)) if len(difference) > 1 else 0.0
+    return {"difference": mean, "ci": [mean - half, mean + half]}
+
+
 def wilson_intervals(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The same 95 % Wilson intervals for many proportions at once (Newcombe 1998, as scipy
     computes them in `binomtest(...).proportion_ci(method="wilson")`, which takes one at a time;
@@ -144,23 +156,39 @@ def header(scenario_name: str, setup: str, engine: str, seed: int, months: int) 
     return {"scenario": scenario_name, "setup": setup, "engine": engine, "seed": seed, "months": months}
 
 
-def summarise(o: Outcomes, names: tuple[str, ...]) -> dict:
-    """The summary keys of `kerjasama run --json` for R replications."""
+def survival(month_formed: np.ndarray, months: int, step: int = 12) -> dict[str, list]:
+    """The time to formation as a survival curve: the share of runs in which cooperation has not
+    yet formed (month_formed -1: never), at month 0, every `step` months and at the horizon (runs
+    that never formed are censored at the horizon)."""
+    at = np.array(sorted({*range(0, months + 1, step), months}))
+    formed = np.asarray(month_formed)
+    counts = np.bincount(formed[formed >= 0], minlength=months + 1)[: months + 1]
+    not_formed = 1.0 - np.cumsum(counts)[at] / max(len(formed), 1)
+    return {"month": at.tolist(), "not_formed": not_formed.tolist()}
+
+
+def summarise(o: Outcomes, names: tuple[str, ...], months: int) -> dict:
+    """The summary keys of `kerjasama run --json` for R replications over `months` months."""
     runs = len(o)
     formed = int(o.formed.sum())
     low, high = wilson(formed, runs)
-    months = o.month_formed[o.formed]
+    month_formed = o.month_formed[o.formed]
     reached = np.bincount(o.highest_stage.astype(np.intp), minlength=len(Stage)) / runs
+    ever_member = o.months_member > 0
     return {
         "replications": runs,
         "formation_rate": formed / runs,
         "formation_ci": [low, high],
-        "median_months_to_formation": float(np.median(months)) if formed else None,
+        "median_months_to_formation": float(np.median(month_formed)) if formed else None,
+        "survival": {key: [round(v, 6) for v in values] for key, values in survival(o.month_formed, months).items()},
         "sustained_rate": float(o.sustained.mean()),
         "sustained_ci": list(wilson(int(o.sustained.sum()), runs)),
-        "mean_months_cooperating": float(o.months_cooperating.mean()),
+        "months_in_force": float(o.months_cooperating.mean()),
         "dissolution_rate": float((o.dissolutions > 0).mean()),
+        "dissolutions_per_run": float(o.dissolutions.mean()),
         "dissolutions_after_election": float(o.dissolutions_after_election.sum() / runs),
+        "participation": {name: float(ever_member[:, i].mean()) for i, name in enumerate(names)},
+        "months_as_member": {name: float(o.months_member[:, i].mean()) for i, name in enumerate(names)},
         "highest_stage": {stage.name.lower(): float(share) for stage, share in zip(Stage, reached, strict=True)},
         "barriers": barrier_profiles(o.barriers, names),
     }

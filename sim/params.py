@@ -1,7 +1,8 @@
 """From a checked scenario to the numbers the rules use (`rules.Params`).
 
-This is where the setup's switches are resolved: which key actor, which body, which local
-wisdom. The formulas that combine them live in `rules.py`; this module only looks values up.
+This is where the setup's switches are resolved: which key actor, which manager and body, which
+local wisdom, which cost shares. The formulas that combine them live in `rules.py`; this module
+only looks values up.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 
 from sim import rules
 from sim.scenario import GATE_NAMES, Scenario, trust_between
-from sim.stages import ATTRIBUTES, GATES, Stage
+from sim.stages import CONDITIONS, GATES, Stage
 
 
 def per_regency(table: dict, names: tuple[str, ...]) -> np.ndarray:
@@ -29,43 +30,44 @@ def trust_matrix(trust: dict, names: tuple[str, ...]) -> np.ndarray:
 
 
 def gate_rules(document: dict, n: int) -> tuple[rules.GateRules, np.ndarray]:
-    """The (gate, attribute) pairs of every gate, and their base thresholds (P,)."""
+    """The (gate, condition) pairs of every gate, and their base thresholds (P,)."""
     gates, stages = document["rules"]["gates"], document["rules"]["stages"]
     pairs = [
-        (g, ATTRIBUTES.index(a), gates[name][a])
+        (g, CONDITIONS.index(c), gates[name][c])
         for g, name in enumerate(GATE_NAMES)
-        for a in ATTRIBUTES
-        if a in gates[name]
+        for c in CONDITIONS
+        if c in gates[name]
     ]
-    gate_of_pair = np.array([g for g, _, _ in pairs], dtype=np.intp)
-    attribute_of_pair = np.array([a for _, a, _ in pairs], dtype=np.intp)
     min_months = np.zeros(len(Stage), dtype=np.int32)
+    min_months[Stage.NONE] = 1  # a regency may try planning in month 1
     for g, name in enumerate(GATE_NAMES[:-1]):
         min_months[GATES[g]] = stages[name]
-    min_members = n if stages["min_members"] == "all" else stages["min_members"]
     return (
         rules.GateRules(
             steepness=float(gates["steepness"]),
-            gate_of_pair=gate_of_pair,
-            attribute_of_pair=attribute_of_pair,
+            gate_of_pair=np.array([g for g, _, _ in pairs], dtype=np.intp),
+            condition_of_pair=np.array([c for _, c, _ in pairs], dtype=np.intp),
             min_months=min_months,
-            min_members=int(min_members),
+            min_members=rules.resolve_min_members(stages["min_members"], n),
         ),
         np.array([threshold for _, _, threshold in pairs], dtype=float),
     )
 
 
-def meeting_retention(r: dict, legitimacy: np.ndarray) -> dict[str, np.ndarray]:
-    """Per effect of a meeting, log(1 - rate L): see rules.meeting_retention."""
-    rates = {
+def meeting_rates(r: dict) -> dict[str, float]:
+    """Per effect of a meeting, the share of the gap to 1 one meeting closes at legitimacy 1."""
+    return {
         "knowledge": r["knowledge"]["meeting_gain"],
         "need": r["need"]["awareness_gain"],
         "willingness": r["willingness"]["meeting_gain"],
         "interest": r["interest"]["meeting_gain"],
+        "trust": r["trust"]["meeting_gain"],
     }
-    retention = {effect: rules.meeting_retention(rate, legitimacy) for effect, rate in rates.items()}
-    retention["trust"] = rules.meeting_retention(r["trust"]["meeting_gain"], np.sqrt(np.outer(legitimacy, legitimacy)))
-    return retention
+
+
+# What a setup without a body has of one: nothing.
+NO_BODY = {"capacity_support": 0.0, "min_funding": 0.0}
+NO_MANAGER = {"knowledge_gain": 0.0, "cost": 0.0, "drafting": 0.0, "legitimacy": 0.0, "meetings_per_month": 0.0}
 
 
 def build_params(scenario: Scenario) -> rules.Params:
@@ -80,13 +82,10 @@ def build_params(scenario: Scenario) -> rules.Params:
     shocks = d["shocks"]
     programme = d["programmes"][d["scenario"]["programme"]]
     has_body = setup["body"] != "none"
-    body = (
-        r["body"][setup["body"]]
-        if has_body
-        else {"threshold_discount": 0.0, "capacity_support": 0.0, "min_funding": 0.0}
-    )
-    manager = r["manager"][setup["manager"]] if has_body else {"knowledge_gain": 0.0, "cost": 0.0}
-    wisdom = r["local_wisdom"]
+    body = r["body"][setup["body"]] if has_body else NO_BODY
+    manager = r["manager"][setup["manager"]] if has_body else NO_MANAGER
+    wisdom, transaction = r["local_wisdom"], r["transaction"]
+    endorsement = wisdom["adat_legitimacy_bonus"] if setup["adat_leaders"] else 0.0
 
     weights = programme["addresses"]
     structural_need = sum(w * per_regency(d["exposure"][kind], names) for kind, w in weights.items()) / sum(
@@ -98,12 +97,11 @@ def build_params(scenario: Scenario) -> rules.Params:
         [rules.monthly(shocks["flood"]["yearly_probability"] * e, max(len(season), 1)) for e in flood_exposure]
     )
     gates, base_thresholds = gate_rules(d, n)
-    burden = (programme["cost"] + manager["cost"]) * rules.cost_shares(
+    cost = (programme["cost"] + manager["cost"]) * rules.cost_shares(
         setup["funding"], regencies["capacity"], r["funding"]["provincial_share"]
     )
-    legitimacy = per_regency(key_actor["legitimacy"], names)
-    if setup["adat_leaders"]:
-        legitimacy = rules.endorsed_legitimacy(legitimacy, wisdom["adat_legitimacy_bonus"])
+    trust = trust_matrix(d["trust"], names)
+    trust_baseline = rules.endorsed(trust, wisdom["adat_trust"]) * (1.0 - np.eye(n)) if setup["adat_leaders"] else trust
     start_month = int(d["scenario"]["start"][5:7])  # "YYYY-MM"
 
     return rules.Params(
@@ -115,14 +113,23 @@ def build_params(scenario: Scenario) -> rules.Params:
         capacity=rules.CapacityRules(**r["capacity"]),
         interest=rules.InterestRules(**r["interest"]),
         trust=rules.TrustRules(**r["trust"]),
-        cooperation=rules.CooperationRules(
-            max_defection=r["cooperation"]["max_defection"],
-            defection_factor=wisdom["sanction_defection_factor"] if setup["adat_sanctions"] else 1.0,
+        economy=rules.Economy(
+            benefit=programme["benefit"],
+            expected=r["monitoring"]["expected"],
             drought_yield_loss=programme["drought_yield_loss"],
             flood_yield_loss=programme["flood_yield_loss"],
-            benefit=programme["benefit"],
+            coordination=rules.drafted(transaction["coordination"], manager["drafting"]),
+            division=transaction["division"],
+            defection_risk=transaction["defection_risk"],
+            deterrence=wisdom["deterrence"] if setup["adat_sanctions"] else 0.0,
+            sanction=wisdom["sanction"] if setup["adat_sanctions"] else 0.0,
         ),
-        monitoring=rules.MonitoringRules(**r["monitoring"]),
+        monitoring=rules.MonitoringRules(
+            interval=r["monitoring"]["interval"],
+            feedback=r["monitoring"]["feedback"],
+            learning=r["monitoring"]["learning"],
+            max_defection_share=r["monitoring"]["max_defection_share"],
+        ),
         shocks=rules.ShockRules(
             election_first=shocks["election"]["first_month"],
             election_interval=shocks["election"]["interval"],
@@ -135,29 +142,37 @@ def build_params(scenario: Scenario) -> rules.Params:
             start_month=start_month - 1,
         ),
         institutions=rules.Institutions(
-            key_actor=setup["key_actor"],
-            meetings_per_month=float(key_actor["meetings_per_month"]),
-            strategy=key_actor["strategy"],
-            legitimacy=legitimacy,
-            meeting_retention=meeting_retention(r, legitimacy),
+            key_actor=rules.convener(
+                setup["key_actor"],
+                key_actor["meetings_per_month"],
+                key_actor["strategy"],
+                rules.endorsed(per_regency(key_actor["legitimacy"], names), endorsement),
+                meeting_rates(r),
+                rules.KEY_FIGURE_EFFECTS,
+            ),
+            manager=rules.convener(
+                has_body,
+                manager["meetings_per_month"],
+                "forum",  # the manager works with the board of all regents
+                rules.endorsed(np.full(n, float(manager["legitimacy"])), endorsement),
+                meeting_rates(r),
+                rules.MANAGER_EFFECTS,
+            ),
             funds=key_actor["funds"],
             has_body=has_body,
             capacity_support=body["capacity_support"],
             manager_knowledge_gain=manager["knowledge_gain"],
             min_funding=body["min_funding"],
             funding_memory=r["cooperation"]["funding_memory"],
-            continuity=rules.continuity(
-                setup["adat_leaders"],
-                setup["local_regulation"],
-                wisdom["adat_continuity"],
-                wisdom["regulation_continuity"],
-            ),
+            regulation=bool(setup["local_regulation"]),
         ),
         regencies=rules.RegencyParams(
             **regencies,
-            trust=trust_matrix(d["trust"], names),
+            trust=trust,
+            trust_baseline=trust_baseline,
             structural_need=structural_need,
             flood_probability=flood_probability,
-            thresholds=rules.effective_thresholds(base_thresholds, gates, body["threshold_discount"], burden),
+            cost=cost,
+            thresholds=np.broadcast_to(base_thresholds[:, None], (len(base_thresholds), n)).copy(),
         ),
     )

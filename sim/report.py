@@ -1,9 +1,10 @@
 """`kerjasama report DIR`: one self-contained HTML file (figures embedded, no network needed) and
 the figures as PNGs, choosing what fits the experiment, with a plain-language summary on top.
 
-Arms get the comparison of setups, the barriers and the trajectories; designs get sweeps, a map
-for two-factor grids, sensitivity indices (sobol, morris) and scenario discovery (numeric
-factors). Every number in the text comes from the same tables as the figures.
+Arms get the comparison of setups (how often, how fast, how durably, who takes part), the
+barriers and the trajectories; designs get sweeps, a map for two-factor grids, what each factor
+carries (grids: main effects), sensitivity indices (sobol, morris) and scenario discovery
+(numeric factors). Every number in the text comes from the same tables as the figures.
 """
 
 from __future__ import annotations
@@ -23,20 +24,24 @@ from sim.analysis import (
     barrier_profiles,
     describe_box,
     discover,
-    formation_by_month,
     grid_map,
     load_results,
+    main_effects,
+    participation,
     sensitivity,
     stage_funnel,
+    survival,
     sweep,
 )
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
 from sim.storage import write_atomically
-from sim.terms import BARRIER_WORDS, factor_name, number, setup_name, term
+from sim.terms import BARRIER_WORDS, factor_name, level_label, number, setup_name, term
 
 MAX_TRAJECTORY_FIGURES = 8
 MIN_DISCOVERY_POINTS = 20  # fewer design points than this: too few for PRIM to find a box
+EFFECT_OUTPUTS = ("formation_rate", "months_in_force")
+NO_EFFECT = (0.005, 0.5)  # a difference below half a point of formation and half a month in force is none
 
 
 @dataclass
@@ -87,9 +92,12 @@ def compare_setups(results: Results, folder: Path, lang: str, findings: list[str
     runs = results.runs.merge(summary[["point", "label"]], on="point", suffixes=("_file", ""))
     shown = [
         figures.formation_figure(summary, folder / "formation.png", results.months, lang),
-        figures.cumulative_figure(formation_by_month(runs, results.months), summary, folder / "cumulative.png", lang),
+        figures.survival_figure(survival(runs, results.months), summary, folder / "survival.png", lang),
         figures.funnel_figure(stage_funnel(runs), summary, folder / "funnel.png", lang),
         figures.durability_figure(summary, folder / "durability.png", lang),
+        figures.participation_figure(
+            participation(summary, results.regencies), results.regencies, folder / "participation.png", lang
+        ),
     ]
     if "difference_from_status_quo" in summary:
         shown.insert(1, figures.difference_figure(summary, folder / "difference.png", lang))
@@ -125,6 +133,18 @@ def compare_setups(results: Results, folder: Path, lang: str, findings: list[str
                 high=100 * r["formation_high"],
             )
             for _, r in summary.iterrows()
+        )
+    )
+    durable = summary.loc[summary["months_in_force"].idxmax()]
+    findings.append(
+        term("finding.durable", lang).format(
+            setup=durable["label"], months=durable["months_in_force"], dissolutions=durable["dissolutions_per_run"]
+        )
+    )
+    findings.append(
+        term("finding.participation", lang).format(
+            setup=best["label"],
+            shares=", ".join(f"{name} {100 * best[f'participation_{name}']:.1f} %" for name in results.regencies),
         )
     )
     return [
@@ -164,11 +184,67 @@ def explore_design(results: Results, folder: Path, lang: str, findings: list[str
             term("report.sweeps", lang), term("report.sweeps_text", lang), shown, points_table(summary, factors, lang)
         )
     ]
+    if results.kind == "grid":
+        sections.append(effects_section(results, summary, folder, lang, findings))
     if results.kind in ("sobol", "morris"):
         sections.append(sensitivity_section(results, folder, lang, findings))
     if numeric and len(summary) >= MIN_DISCOVERY_POINTS:
         sections.append(discovery_section(results, summary, numeric, folder, lang, findings))
     return sections
+
+
+def effects_section(results: Results, summary: pd.DataFrame, folder: Path, lang: str, findings: list[str]) -> Section:
+    """What each factor of a full factorial carries, for formation and for months in force, in
+    a figure, a table and a sentence each — saying so in words where a factor adds nothing."""
+    effects = main_effects(summary, results.factors, EFFECT_OUTPUTS)
+    shown, rows = [], []
+    for preset, group in effects.groupby("preset", sort=False):
+        name = f"effects_{preset}.png" if effects["preset"].nunique() > 1 else "effects.png"
+        shown.append(figures.effects_figure(group, folder / name, lang))
+        formation = group[group["output"] == "formation_rate"].set_index(["factor", "level"], drop=False)
+        months = group[group["output"] == "months_in_force"].set_index(["factor", "level"])
+        for key, level in formation[formation["level"] != formation["reference"]].iterrows():
+            sentence, values = effect_sentence(level, months.loc[key], lang)
+            findings.append(sentence)
+            rows.append((setup_name(preset, lang), factor_name(level["factor"], lang), *values))
+        explained = {o: part.drop_duplicates("factor")["share"].sum() for o, part in group.groupby("output")}
+        findings.append(
+            term("finding.interplay", lang).format(
+                formation=100 * explained["formation_rate"], months=100 * explained["months_in_force"]
+            )
+        )
+    header = [
+        term("table.setup", lang),
+        term("table.factor", lang),
+        term("table.level", lang),
+        term("table.effect_formation", lang),
+        term("table.effect_months", lang),
+        term("table.share", lang),
+    ]
+    return Section(term("report.effects", lang), term("report.effects_text", lang), shown, html_table(header, rows))
+
+
+def effect_sentence(formation: pd.Series, months: pd.Series, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The finding for one level of a factor against its reference, and its row of the table."""
+    change = level_label(formation["factor"], formation["level"], formation["reference"], lang)
+    values = {
+        "change": change[:1].upper() + change[1:],
+        "formation": 100 * formation["effect"],
+        "months": months["effect"],
+        "share_formation": 100 * formation["share"],
+        "share_months": 100 * months["share"],
+    }
+    no_formation, no_months = abs(formation["effect"]) < NO_EFFECT[0], abs(months["effect"]) < NO_EFFECT[1]
+    key = "finding.effect"
+    if no_formation:
+        key = "finding.effect_none" if no_months else "finding.effect_durability_only"
+    row = (
+        change,
+        f"{values['formation']:+.1f}",
+        f"{values['months']:+.1f}",
+        f"{values['share_formation']:.0f} %, {values['share_months']:.0f} %",
+    )
+    return term(key, lang).format(**values), row
 
 
 def sensitivity_section(results: Results, folder: Path, lang: str, findings: list[str]) -> Section:
@@ -306,7 +382,9 @@ def arms_table(summary: pd.DataFrame, regencies: list[str], lang: str) -> str:
         term("table.setup", lang),
         term("table.formed", lang),
         term("table.median", lang),
+        term("table.months_in_force", lang),
         term("table.sustained", lang),
+        term("table.participation", lang),
         term("table.barriers", lang),
     ]
     differences = "difference_from_status_quo" in summary
@@ -319,7 +397,9 @@ def arms_table(summary: pd.DataFrame, regencies: list[str], lang: str) -> str:
             r["label"],
             interval(r["formation_rate"], r["formation_low"], r["formation_high"]),
             f"{median:.0f}" if median == median else "—",
+            f"{r['months_in_force']:.1f}",
             f"{100 * r['sustained_rate']:.1f} %",
+            ", ".join(f"{name} {100 * r[f'participation_{name}']:.0f}" for name in regencies),
             top_barriers(r, regencies),
         ]
         if differences:

@@ -47,6 +47,7 @@ BODIES = ("none", "regional_management", "joint_secretariat")
 MANAGERS = ("professional", "seconded")
 FUNDING = ("equal", "by_capacity", "provincial")
 GATE_NAMES = ("planning", "initiation", "organising", "implementation")
+MIN_MEMBERS_WORDS = ("majority", "all")
 
 # Tables a scenario file must give itself: they are about its own regencies.
 OWN_TABLES = ("regency", "exposure", "trust")
@@ -74,15 +75,45 @@ def _required(fields: dict[str, Any]) -> Table:
     return Table(fields, required=tuple(fields))
 
 
-BODY = _required({"threshold_discount": UNIT, "capacity_support": UNIT, "min_funding": UNIT})
-MANAGER = _required({"knowledge_gain": UNIT, "cost": UNIT})
+# What the revision of the model (Kerjasama 0.2) took out, and what took its place.
+RETIRED_BODY = {
+    "threshold_discount": "a body no longer discounts gate thresholds; the regional manager's drafting "
+    "(rules.manager.*.drafting) and the body's division of costs (rules.transaction.division) lower "
+    "transaction costs instead"
+}
+RETIRED_COOPERATION = {
+    "max_defection": "defection is a decision in a bad month, from the member's implementation gate and "
+    "net benefit (rules.local_wisdom.sanction is what defecting costs under adat sanctions)"
+}
+RETIRED_MONITORING = {
+    "shortfall_below": "members re-decide at each evaluation with their implementation gate",
+    "max_shortfalls": "members re-decide at each evaluation with their implementation gate",
+}
+RETIRED_LOCAL_WISDOM = {
+    "sanction_defection_factor": "adat sanctions now add rules.local_wisdom.sanction to what defecting costs, "
+    "and partners expect less defection (rules.local_wisdom.deterrence)",
+    "adat_continuity": "adat leaders now lend legitimacy (adat_legitimacy_bonus) and build trust (adat_trust)",
+    "regulation_continuity": "a Perda now carries commitments from organising on across elections",
+}
+
+BODY = Table({"capacity_support": UNIT, "min_funding": UNIT}, ("capacity_support", "min_funding"), RETIRED_BODY)
+MANAGER = _required(
+    {
+        "knowledge_gain": UNIT,
+        "cost": UNIT,
+        "drafting": UNIT,
+        "legitimacy": UNIT,
+        "meetings_per_month": Number(0, 8),
+    }
+)
+GATE_CONDITIONS = {**{a: UNIT for a in ATTRIBUTES}, "net_benefit": Number(-1, 1)}
 
 RULES = _required(
     {
         "gates": Table(
             {
                 "steepness": Number(0, 1000, low_open=True),
-                **{g: Table({a: Number(0, 1) for a in ATTRIBUTES}) for g in GATE_NAMES},
+                **{g: Table(GATE_CONDITIONS) for g in GATE_NAMES},
             },
             required=("steepness", *GATE_NAMES),
         ),
@@ -92,40 +123,45 @@ RULES = _required(
                 "initiation": Number(0, 600, integer=True),
                 "organising": Number(0, 600, integer=True),
                 "min_members": Either(
-                    (Number(2, integer=True), Text(choices=("all",))),
-                    'must be a whole number of at least 2, or "all"',
+                    (Number(2, integer=True), Text(choices=MIN_MEMBERS_WORDS)),
+                    'must be a whole number of at least 2, "majority" or "all"',
                 ),
             }
         ),
         "knowledge": _required({"decay": UNIT, "meeting_gain": UNIT, "election_loss": UNIT}),
         "need": _required({"pull": UNIT, "awareness_gain": UNIT, "drought": UNIT, "flood": UNIT, "shock_decay": UNIT}),
         "willingness": _required(
-            {"meeting_gain": UNIT, "commitment": UNIT, "election_reset": UNIT, "election_spread": UNIT}
+            {
+                "meeting_gain": UNIT,
+                "commitment": UNIT,
+                "pull_back": UNIT,
+                "election_reset": UNIT,
+                "election_spread": UNIT,
+            }
         ),
         "capacity": _required({"recovery": UNIT}),
         "interest": _required({"meeting_gain": UNIT, "pull_back": UNIT}),
         "trust": _required({"meeting_gain": UNIT, "decay": UNIT, "defection_loss": UNIT}),
-        "cooperation": _required({"max_defection": UNIT, "funding_memory": UNIT}),
-        "monitoring": _required(
+        "cooperation": Table({"funding_memory": UNIT}, ("funding_memory",), RETIRED_COOPERATION),
+        "transaction": _required({"coordination": UNIT, "division": UNIT, "defection_risk": UNIT}),
+        "monitoring": Table(
             {
                 "interval": Number(2, 120, integer=True),  # evaluation itself takes a month
-                "expected": UNIT,
-                "shortfall_below": UNIT,
-                "max_shortfalls": WHOLE,
-                "max_defection_share": UNIT,
+                "expected": Number(0, 1, low_open=True),
                 "feedback": UNIT,
-            }
+                "learning": UNIT,
+                "max_defection_share": UNIT,
+            },
+            ("interval", "expected", "feedback", "learning", "max_defection_share"),
+            RETIRED_MONITORING,
         ),
         "body": _required({"regional_management": BODY, "joint_secretariat": BODY}),
         "manager": _required({"professional": MANAGER, "seconded": MANAGER}),
         "funding": _required({"provincial_share": UNIT}),
-        "local_wisdom": _required(
-            {
-                "adat_legitimacy_bonus": UNIT,
-                "sanction_defection_factor": UNIT,
-                "adat_continuity": UNIT,
-                "regulation_continuity": UNIT,
-            }
+        "local_wisdom": Table(
+            {"adat_legitimacy_bonus": UNIT, "adat_trust": UNIT, "sanction": UNIT, "deterrence": UNIT},
+            ("adat_legitimacy_bonus", "adat_trust", "sanction", "deterrence"),
+            RETIRED_LOCAL_WISDOM,
         ),
     }
 )
@@ -146,7 +182,7 @@ PROGRAMME = Table(
     {
         "name": Text(),
         "description": Text(),
-        "benefit": UNIT,
+        "benefit": Number(0, 10),  # capacity units a month, at full exposure and interest
         "cost": UNIT,
         "drought_yield_loss": UNIT,
         "flood_yield_loss": UNIT,
@@ -552,7 +588,10 @@ def check_override(path: str, value: Any, names: tuple[str, ...]) -> str | None:
     else:
         node = schema_at(SCENARIO, path)
         if node is None:
-            return "no such field in a scenario" + _path_hint(keys)
+            retired = _retired(keys)
+            return (
+                f"is no longer a parameter: {retired}" if retired else "no such field in a scenario" + _path_hint(keys)
+            )
         for key in _regency_keys(keys):
             if key not in names and key != "*":
                 return f"unknown regency{suggest(key, names)}; regencies: {', '.join(names)}"
@@ -570,6 +609,18 @@ def _regency_keys(keys: list[str]) -> list[str]:
     if keys[:2] == ["key_actor", "legitimacy"]:
         return keys[2:3]
     return []
+
+
+def _retired(keys: list[str]) -> str | None:
+    """What took the place of a parameter an earlier version had, if the path names one."""
+    node: Any = SCENARIO
+    for key in keys:
+        if not isinstance(node, Table):
+            return None
+        if key in node.retired:
+            return node.retired[key]
+        node = node.fields.get(key)
+    return None
 
 
 def _path_hint(keys: list[str]) -> str:

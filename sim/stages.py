@@ -32,7 +32,7 @@ GATES: tuple[Stage, ...] = (
     Stage.IMPLEMENTATION,
 )
 
-# The attributes a gate can ask for. `trust` is a regency's mean trust towards the others.
+# The attributes that can stand in the way. `trust` is a regency's mean trust towards the others.
 ATTRIBUTES: tuple[str, ...] = (
     "knowledge",
     "need",
@@ -44,3 +44,9 @@ ATTRIBUTES: tuple[str, ...] = (
 
 # The five attributes a regency carries (trust is a relation, kept as a matrix).
 REGENCY_ATTRIBUTES: tuple[str, ...] = ATTRIBUTES[:5]
+
+# What a gate can ask for: the attributes, and the regency's expected net benefit of cooperating
+# (institutional collective action: the programme's value to it, minus its cost share and the
+# transaction costs). A shortfall of net benefit is a barrier of the attributes that make up the
+# value (need, interest) and the defection risk (trust); see rules.net_benefit_shares.
+CONDITIONS: tuple[str, ...] = (*ATTRIBUTES, "net_benefit")

@@ -1,7 +1,8 @@
 """What each arm or design point of an experiment comes to: summary.csv.
 
-Rates with 95 % Wilson intervals, months to formation, dissolutions, pooled barrier shares and,
-for arms, the paired difference from the status quo arm. Each point's runs are added up as they
+Rates with 95 % Wilson intervals, months to formation, months in force, dissolutions, each
+regency's participation, pooled barrier shares and, for arms, the paired difference from the
+status quo arm. Each point's runs are added up as they
 stream past in point order (`Tallies.add`), so memory grows with the number of points, not with
 the number of runs.
 """
@@ -17,7 +18,7 @@ from sim.outcomes import paired_difference, wilson_intervals
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
 
-SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions_after_election")
+SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions", "dissolutions_after_election")
 
 
 def point_table(experiment: Experiment) -> pd.DataFrame:
@@ -44,6 +45,8 @@ class Tallies:
         self.experiment = experiment
         self.sums = {key: np.zeros(count, dtype=np.int64) for key in SUMS}
         self.shortfall = np.zeros((count, len(names), len(ATTRIBUTES)))
+        self.participants = np.zeros((count, len(names)), dtype=np.int64)  # runs in which each was a member
+        self.months_member = np.zeros((count, len(names)), dtype=np.int64)
         self.median_month = np.full(count, np.nan)
         self.formed_by_replication: dict[int, np.ndarray] | None = {} if experiment.kind == "arms" else None
         self._point: int | None = None
@@ -64,9 +67,12 @@ class Tallies:
         sums["formed"][point] += formed.sum()
         sums["sustained"][point] += values("sustained").sum()
         sums["dissolved"][point] += (values("dissolutions") > 0).sum()
-        for key in ("months_cooperating", "dissolutions_after_election"):
+        for key in ("months_cooperating", "dissolutions", "dissolutions_after_election"):
             sums[key][point] += values(key).sum(dtype=np.int64)
         for i, name in enumerate(self.experiment.scenario.regency_names):
+            months_member = values(f"months_member_{name}")
+            self.participants[point, i] += (months_member > 0).sum()
+            self.months_member[point, i] += months_member.sum(dtype=np.int64)
             for k, attribute in enumerate(ATTRIBUTES):
                 self.shortfall[point, i, k] += values(f"shortfall_{name}_{attribute}").sum(dtype=np.float64)
         self._months += np.bincount(values("month_formed")[formed], minlength=len(self._months))
@@ -97,9 +103,14 @@ class Tallies:
             summary[f"{name}_rate"] = per_run[outcome]
             summary[f"{name}_low"], summary[f"{name}_high"] = wilson_intervals(self.sums[outcome], runs)
         summary["median_months_to_formation"] = self.median_month
-        summary["mean_months_cooperating"] = per_run["months_cooperating"]
+        summary["months_in_force"] = per_run["months_cooperating"]
         summary["dissolution_rate"] = per_run["dissolved"]
+        summary["dissolutions_per_run"] = per_run["dissolutions"]
         summary["dissolutions_after_election_per_run"] = per_run["dissolutions_after_election"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for i, name in enumerate(self.experiment.scenario.regency_names):
+                summary[f"participation_{name}"] = np.where(runs > 0, self.participants[:, i] / runs, np.nan)
+                summary[f"months_member_{name}"] = np.where(runs > 0, self.months_member[:, i] / runs, np.nan)
         for i, name in enumerate(self.experiment.scenario.regency_names):
             totals = self.shortfall[:, i, :]
             all_totals = totals.sum(axis=1, keepdims=True)

@@ -72,9 +72,8 @@ TERMS["en"].update(
         "axis.formed_short": "cooperation formed (%)",
         "axis.difference": "difference from the status quo in the same runs (percentage points)",
         "axis.month": "month",
-        "axis.formed_by": "runs in which cooperation has formed (%)",
         "axis.reached": "runs whose initiative reached the stage (%)",
-        "axis.sustained": "in force at the end, through an evaluation (%)",
+        "axis.sustained": "lasting: in force at the end, through an evaluation (%)",
         "axis.after_election": "dissolutions within a year of an election, per 100 runs",
         "axis.share": "share of the shortfall",
         "axis.value": "value (0–1)",
@@ -82,9 +81,17 @@ TERMS["en"].update(
         "axis.points": "design points",
         "title.formation": "Cooperation formed within {months} months",
         "title.difference": "Difference from the status quo (paired runs)",
-        "title.cumulative": "When cooperation forms",
+        "title.survival": "Time to formation: runs in which cooperation has not yet formed",
+        "axis.not_formed": "runs in which cooperation has not yet formed (%)",
+        "title.participation": "Who takes part: runs in which each regency was a member at some time",
+        "axis.participation": "runs in which it was a member (%); on the bar: mean months as a member",
+        "axis.months_in_force": "months in force (mean over all runs)",
+        "axis.dissolutions": "dissolutions per 100 runs (dark: within a year of an election)",
+        "title.effects": "What each part carries: difference from the reference level (share of the differences between variants)",
+        "axis.effect_formation": "difference in formation (percentage points)",
+        "axis.effect_months": "difference in months in force",
         "title.funnel": "How far the initiative gets: the grand design",
-        "title.durability": "How durably: sustained cooperation and elections",
+        "title.durability": "How durably: months in force, lasting cooperation, dissolutions",
         "title.barriers": "What stands in the way, before cooperating",
         "title.trajectory": "{label}: median and 10–90 % band of 500 runs",
         "title.sweep": "Formation rate against each factor",
@@ -99,7 +106,7 @@ TERMS["en"].update(
         "legend.low": "formation < {threshold}",
         "output.formation_rate": "the formation rate",
         "output.sustained_rate": "the sustained rate",
-        "output.months_cooperating": "months in cooperation",
+        "output.months_in_force": "months in force",
         "output.months_to_formation": "months to formation",
     }
 )
@@ -117,9 +124,8 @@ TERMS["id"].update(
         "axis.formed_short": "kerja sama terbentuk (%)",
         "axis.difference": "selisih dari status quo pada run yang sama (poin persentase)",
         "axis.month": "bulan",
-        "axis.formed_by": "run dengan kerja sama sudah terbentuk (%)",
         "axis.reached": "run yang inisiatifnya mencapai tahap ini (%)",
-        "axis.sustained": "masih berjalan di akhir, melewati evaluasi (%)",
+        "axis.sustained": "bertahan: masih berjalan di akhir, melewati evaluasi (%)",
         "axis.after_election": "pembubaran dalam setahun setelah pemilu, per 100 run",
         "axis.share": "porsi kekurangan",
         "axis.value": "nilai (0–1)",
@@ -127,9 +133,17 @@ TERMS["id"].update(
         "axis.points": "titik rancangan",
         "title.formation": "Kerja sama terbentuk dalam {months} bulan",
         "title.difference": "Selisih dari status quo (run berpasangan)",
-        "title.cumulative": "Kapan kerja sama terbentuk",
+        "title.survival": "Waktu sampai terbentuk: run yang kerja samanya belum terbentuk",
+        "axis.not_formed": "run yang kerja samanya belum terbentuk (%)",
+        "title.participation": "Siapa yang ikut: run di mana tiap kabupaten pernah menjadi anggota",
+        "axis.participation": "run di mana kabupaten pernah menjadi anggota (%); pada batang: rata-rata bulan sebagai anggota",
+        "axis.months_in_force": "bulan kerja sama berjalan (rata-rata semua run)",
+        "axis.dissolutions": "pembubaran per 100 run (gelap: dalam setahun setelah pemilu)",
+        "title.effects": "Sumbangan tiap bagian: selisih dari tingkat acuan (porsi dari perbedaan antarvarian)",
+        "axis.effect_formation": "selisih pembentukan (poin persentase)",
+        "axis.effect_months": "selisih bulan kerja sama berjalan",
         "title.funnel": "Seberapa jauh inisiatif berjalan: grand design",
-        "title.durability": "Seberapa lama bertahan: kerja sama berkelanjutan dan pemilu",
+        "title.durability": "Seberapa lama bertahan: bulan berjalan, kerja sama yang bertahan, pembubaran",
         "title.barriers": "Apa yang menghalangi, sebelum bekerja sama",
         "title.trajectory": "{label}: median dan pita 10–90 % dari 500 run",
         "title.sweep": "Tingkat pembentukan menurut tiap faktor",
@@ -144,7 +158,7 @@ TERMS["id"].update(
         "legend.low": "pembentukan < {threshold}",
         "output.formation_rate": "tingkat pembentukan",
         "output.sustained_rate": "tingkat keberlanjutan",
-        "output.months_cooperating": "bulan bekerja sama",
+        "output.months_in_force": "bulan kerja sama berjalan",
         "output.months_to_formation": "bulan hingga terbentuk",
     }
 )
@@ -169,11 +183,19 @@ TERMS["en"].update(
         "report.discovery": "Scenario discovery: under what conditions cooperation forms",
         "report.discovery_text": "PRIM (the Patient Rule Induction Method) finds a box of the factor space where cooperation forms with probability of at least {threshold}. Coverage: the share of all such points that lie in the box; density: the share of the points in the box that are such points.",
         "report.points": "Design points with the highest formation rates",
+        "report.effects": "What each part carries",
+        "report.effects_text": "The design is a full factorial: each factor's effect is the mean difference, over every combination of the other factors, between the outcome at a level and at the first level the experiment lists (for a switch listed true then false: what taking it away does). Its share is the part of the differences between the design points that the factor explains on its own; what no factor explains on its own comes from their interplay.",
         "table.setup": "setup",
         "table.point": "point",
         "table.formed": "formed (95 % CI)",
         "table.median": "median months",
-        "table.sustained": "sustained",
+        "table.sustained": "lasting",
+        "table.months_in_force": "months in force",
+        "table.participation": "taking part (% of runs)",
+        "table.level": "instead of the reference",
+        "table.effect_formation": "formation (points)",
+        "table.effect_months": "months in force",
+        "table.share": "share of the differences (formation, months)",
         "table.barriers": "top barrier",
         "table.difference": "vs status quo (95 % CI)",
         "table.factor": "factor",
@@ -203,6 +225,12 @@ TERMS["en"].update(
         "finding.best": "Cooperation formed most often under {setup}: in {rate:.1f} % of runs (95 % CI {low:.1f}–{high:.1f} %), after a median of {months} months, and it was still in force at the end in {sustained:.1f} % of runs.",
         "finding.reference": "Under the status quo it formed in {rate:.1f} % of runs; {setup} adds {difference:+.1f} percentage points in the same runs (95 % CI {low:+.1f} to {high:+.1f}).",
         "finding.each": "{setup}: {rate:.1f} % ({low:.1f}–{high:.1f} %).",
+        "finding.durable": "Cooperation lasted longest under {setup}: {months:.1f} months in force on average over all runs, with {dissolutions:.2f} dissolutions a run.",
+        "finding.participation": "Under {setup}, the regencies took part in this share of runs: {shares}.",
+        "finding.effect": "{change}: formation {formation:+.1f} percentage points, months in force {months:+.1f} (its own share of the differences between the variants: {share_formation:.0f} % and {share_months:.0f} %).",
+        "finding.effect_durability_only": "{change}: cooperation forms as often ({formation:+.1f} points), but its months in force change by {months:+.1f} ({share_months:.0f} % of the differences in months in force): this part acts on how long cooperation lasts, not on whether it forms.",
+        "finding.effect_none": "{change}: neither how often cooperation forms ({formation:+.1f} points) nor how long it lasts ({months:+.1f} months) changes measurably: this part adds nothing here.",
+        "finding.interplay": "On their own the factors explain {formation:.0f} % of the differences in formation between the variants and {months:.0f} % of those in months in force; the rest is their interplay.",
         "finding.barrier": "Under {setup}, what stands in the way most: {barriers}.",
         "finding.range": "Across {points} design points, cooperation formed in {low:.1f} % to {high:.1f} % of runs.",
         "finding.sensitivity": "For {output} under {setup}, the factor that matters most is {factor} (total Sobol index {index:.2f}), then {second} ({second_index:.2f}).",
@@ -233,11 +261,19 @@ TERMS["id"].update(
         "report.discovery": "Penemuan skenario: dalam kondisi apa kerja sama terbentuk",
         "report.discovery_text": "PRIM (Patient Rule Induction Method) mencari sebuah kotak dalam ruang faktor di mana kerja sama terbentuk dengan peluang paling sedikit {threshold}. Cakupan: porsi semua titik seperti itu yang berada di dalam kotak; kepadatan: porsi titik di dalam kotak yang merupakan titik seperti itu.",
         "report.points": "Titik rancangan dengan tingkat pembentukan tertinggi",
+        "report.effects": "Apa sumbangan tiap bagian",
+        "report.effects_text": "Rancangannya faktorial penuh: efek sebuah faktor adalah selisih rata-rata, atas setiap kombinasi faktor lainnya, antara hasil pada suatu tingkat dan pada tingkat pertama yang dicantumkan eksperimen (untuk sakelar yang dicantumkan true lalu false: akibat jika bagian itu dihilangkan). Porsinya adalah bagian dari perbedaan antartitik rancangan yang dijelaskan faktor itu sendiri; sisanya berasal dari interaksi antarfaktor.",
         "table.setup": "pengaturan",
         "table.point": "titik",
         "table.formed": "terbentuk (IK 95 %)",
         "table.median": "median bulan",
         "table.sustained": "bertahan",
+        "table.months_in_force": "bulan berjalan",
+        "table.participation": "ikut serta (% run)",
+        "table.level": "alih-alih acuan",
+        "table.effect_formation": "pembentukan (poin)",
+        "table.effect_months": "bulan berjalan",
+        "table.share": "porsi dari perbedaan (pembentukan, bulan)",
         "table.barriers": "penghalang utama",
         "table.difference": "vs status quo (IK 95 %)",
         "table.factor": "faktor",
@@ -267,6 +303,12 @@ TERMS["id"].update(
         "finding.best": "Kerja sama paling sering terbentuk dengan {setup}: pada {rate:.1f} % run (IK 95 % {low:.1f}–{high:.1f} %), setelah median {months} bulan, dan masih berjalan di akhir pada {sustained:.1f} % run.",
         "finding.reference": "Dengan status quo kerja sama terbentuk pada {rate:.1f} % run; {setup} menambah {difference:+.1f} poin persentase pada run yang sama (IK 95 % {low:+.1f} sampai {high:+.1f}).",
         "finding.each": "{setup}: {rate:.1f} % ({low:.1f}–{high:.1f} %).",
+        "finding.durable": "Kerja sama paling lama berjalan dengan {setup}: rata-rata {months:.1f} bulan atas semua run, dengan {dissolutions:.2f} pembubaran per run.",
+        "finding.participation": "Dengan {setup}, kabupaten ikut serta pada porsi run berikut: {shares}.",
+        "finding.effect": "{change}: pembentukan {formation:+.1f} poin persentase, bulan berjalan {months:+.1f} (porsinya sendiri dari perbedaan antarvarian: {share_formation:.0f} % dan {share_months:.0f} %).",
+        "finding.effect_durability_only": "{change}: kerja sama terbentuk sama seringnya ({formation:+.1f} poin), tetapi bulan berjalannya berubah {months:+.1f} ({share_months:.0f} % dari perbedaan bulan berjalan): bagian ini memengaruhi berapa lama kerja sama bertahan, bukan apakah ia terbentuk.",
+        "finding.effect_none": "{change}: baik seberapa sering kerja sama terbentuk ({formation:+.1f} poin) maupun berapa lama ia bertahan ({months:+.1f} bulan) tidak berubah secara berarti: bagian ini tidak menambah apa pun di sini.",
+        "finding.interplay": "Secara sendiri-sendiri faktor-faktor menjelaskan {formation:.0f} % dari perbedaan pembentukan antarvarian dan {months:.0f} % dari perbedaan bulan berjalan; sisanya adalah interaksi antarfaktor.",
         "finding.barrier": "Dengan {setup}, penghalang terbesar: {barriers}.",
         "finding.range": "Di antara {points} titik rancangan, kerja sama terbentuk pada {low:.1f} % sampai {high:.1f} % run.",
         "finding.sensitivity": "Untuk {output} dengan {setup}, faktor yang paling penting adalah {factor} (indeks Sobol total {index:.2f}), lalu {second} ({second_index:.2f}).",
@@ -421,6 +463,20 @@ TERMS["id"].update(
 
 FACTOR_WORDS = {
     "en": {
+        "setup.key_actor": "the key actor",
+        "setup.body": "the cooperation body",
+        "setup.manager": "the manager",
+        "setup.funding": "cost sharing",
+        "setup.adat_leaders": "adat leaders",
+        "setup.adat_sanctions": "adat sanctions",
+        "setup.local_regulation": "a Perda",
+        "programmes.maize_cattle.cost": "cost of the maize–cattle programme",
+        "rules.manager.professional.legitimacy": "legitimacy of a professional manager",
+        "rules.local_wisdom.sanction": "what defecting costs under adat sanctions",
+        "exposure": "exposure of {regency} to the {kind}",
+        "exposure.watershed": "watershed",
+        "exposure.market": "markets",
+        "exposure.value_chain": "value chain",
         "key_actor.legitimacy": "legitimacy of the key actor",
         "key_actor.meetings_per_month": "meetings a month",
         "key_actor.strategy": "strategy of the key actor",
@@ -431,6 +487,20 @@ FACTOR_WORDS = {
         "of": "{attribute} of {regency}",
     },
     "id": {
+        "setup.key_actor": "aktor kunci",
+        "setup.body": "badan kerja sama",
+        "setup.manager": "manajer",
+        "setup.funding": "pembagian biaya",
+        "setup.adat_leaders": "tokoh adat",
+        "setup.adat_sanctions": "sanksi adat",
+        "setup.local_regulation": "Perda",
+        "programmes.maize_cattle.cost": "biaya program jagung–sapi",
+        "rules.manager.professional.legitimacy": "legitimasi manajer profesional",
+        "rules.local_wisdom.sanction": "harga pengingkaran di bawah sanksi adat",
+        "exposure": "keterpaparan {regency} terhadap {kind}",
+        "exposure.watershed": "daerah aliran sungai",
+        "exposure.market": "pasar",
+        "exposure.value_chain": "rantai nilai",
         "key_actor.legitimacy": "legitimasi aktor kunci",
         "key_actor.meetings_per_month": "pertemuan per bulan",
         "key_actor.strategy": "strategi aktor kunci",
@@ -451,12 +521,60 @@ def factor_name(path: str, lang: str = "en") -> str:
         return words["of"].format(attribute=term(parts[2], lang), regency=parts[1])
     if parts[:2] == ["rules", "gates"] and len(parts) == 4:
         return words["threshold"].format(attribute=term(parts[3], lang), stage=term(f"stage.{parts[2]}", lang))
+    if parts[0] == "exposure" and len(parts) == 3:
+        kind = words.get(f"exposure.{parts[1]}", parts[1])
+        return words["exposure"].format(regency=parts[2], kind=kind)
     if parts[:2] == ["key_actor", "legitimacy"] and len(parts) == 3:
         what = words["key_actor.legitimacy"]
         return what if parts[2] == "*" else words["in"].format(what=what, regency=parts[2])
     if path in words:
         return words[path]
     return ".".join(parts[1:]) if parts[0] in ("rules", "shocks", "setup") else path
+
+
+LEVEL_WORDS = {
+    "en": {
+        "without": "without {factor}",
+        "with": "with {factor}",
+        "instead": "{factor}: {level} instead of {reference}",
+        "funding.equal": "equal shares",
+        "funding.by_capacity": "shares by capacity",
+        "funding.provincial": "provincial co-funding",
+        "manager.professional": "a professional",
+        "manager.seconded": "seconded officials",
+    },
+    "id": {
+        "without": "tanpa {factor}",
+        "with": "dengan {factor}",
+        "instead": "{factor}: {level} alih-alih {reference}",
+        "funding.equal": "bagian sama rata",
+        "funding.by_capacity": "bagian menurut kemampuan",
+        "funding.provincial": "didanai bersama provinsi",
+        "manager.professional": "manajer profesional",
+        "manager.seconded": "pejabat yang diperbantukan",
+    },
+}
+
+
+def level_label(factor: str, level: object, reference: object, lang: str = "en") -> str:
+    """A level of a factor against its reference, in words: "without adat sanctions", "cost
+    sharing: equal shares instead of shares by capacity"."""
+    words = LEVEL_WORDS.get(lang, LEVEL_WORDS["en"])
+    name = factor_name(factor, lang)
+    flags = {"True": True, "False": False, "true": True, "false": False}
+
+    def flag(value: object) -> bool | None:
+        """A switch's value (summary.csv gives them back as text), or None for anything else."""
+        return value if isinstance(value, bool) else flags.get(value) if isinstance(value, str) else None
+
+    if flag(level) is not None and flag(reference) is not None and flag(level) != flag(reference):
+        return words["with" if flag(level) else "without"].format(factor=name)
+    key = factor.split(".")[-1]
+
+    def said(value: object) -> str:
+        return words.get(f"{key}.{value}", str(value))
+
+    return words["instead"].format(factor=name, level=said(level), reference=said(reference))
 
 
 def setup_name(preset: str, lang: str = "en") -> str:

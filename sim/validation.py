@@ -192,10 +192,12 @@ class Anything:
 
 @dataclass(frozen=True)
 class Table:
-    """A table with known keys; `required` keys must be present, others may be left out."""
+    """A table with known keys; `required` keys must be present, others may be left out.
+    `retired` names keys an earlier version had, with what took their place."""
 
     fields: dict[str, Any]
     required: tuple[str, ...] = ()
+    retired: dict[str, str] = field(default_factory=dict)
 
     def check(self, value: Any, path: str, ctx: Context) -> None:
         if not isinstance(value, dict):
@@ -203,7 +205,9 @@ class Table:
             return
         for key, item in value.items():
             where = _join(path, key)
-            if key not in self.fields:
+            if key in self.retired:
+                ctx.report(where, item, f"is no longer a parameter: {self.retired[key]}")
+            elif key not in self.fields:
                 ctx.report(
                     where,
                     item,

@@ -25,20 +25,35 @@ def default() -> Scenario:
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
 
+SWITCHES = {
+    "key_actor": st.booleans(),
+    "body": st.sampled_from(["none", "regional_management", "joint_secretariat"]),
+    "manager": st.sampled_from(["professional", "seconded"]),
+    "funding": st.sampled_from(["equal", "by_capacity", "provincial"]),
+    "adat_leaders": st.booleans(),
+    "adat_sanctions": st.booleans(),
+    "local_regulation": st.booleans(),
+}
+
+
 @st.composite
 def documents(draw, min_regencies: int = 2, max_regencies: int = 6, months: int = 60) -> dict:
-    """A valid scenario document: random regencies, exposures, trust, legitimacy, setup, shocks."""
+    """A valid scenario document: random regencies, exposures, trust, legitimacy, setup (a preset,
+    or any combination of the switches), programme costs, shocks."""
     n = draw(st.integers(min_regencies, max_regencies))
     names = [f"R{i}" for i in range(n)]
     shocks_on = draw(st.booleans())
+    programme = draw(st.sampled_from(["maize_cattle", "benanain_watershed", "border_market"]))
+    setup = draw(st.sampled_from([*PRESETS, "custom"]))
     document = {
         "scenario": {
             "name": "generated",
             "months": months,
-            "setup": draw(st.sampled_from(PRESETS)),
+            "setup": setup,
             "seed": draw(st.integers(0, 2**32)),
-            "programme": draw(st.sampled_from(["maize_cattle", "benanain_watershed", "border_market"])),
+            "programme": programme,
         },
+        "programmes": {programme: {"cost": draw(st.sampled_from([0.0, 0.02, 0.1]))}},
         "regency": [{"name": name, **{a: draw(unit) for a in REGENCY_ATTRIBUTES}} for name in names],
         "exposure": {kind: {name: draw(unit) for name in names} for kind in ("watershed", "market", "value_chain")},
         "trust": {a: {b: draw(unit) for b in names[i + 1 :]} for i, a in enumerate(names[:-1])},
@@ -47,8 +62,10 @@ def documents(draw, min_regencies: int = 2, max_regencies: int = 6, months: int 
             "meetings_per_month": draw(st.sampled_from([0.0, 0.25, 1.0, 2.5])),
             "strategy": draw(st.sampled_from(["forum", "weakest_first", "round_robin"])),
         },
-        "rules": {"stages": {"min_members": draw(st.integers(2, n))}},
+        "rules": {"stages": {"min_members": draw(st.one_of(st.integers(2, n), st.sampled_from(["majority", "all"])))}},
     }
+    if setup == "custom":
+        document["setup"] = {switch: draw(values) for switch, values in SWITCHES.items()}
     if shocks_on:
         document["shocks"] = {
             "election": {"first_month": draw(st.integers(1, months))},

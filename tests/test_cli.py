@@ -22,6 +22,10 @@ SUMMARY_KEYS = {
     "formation_ci",
     "median_months_to_formation",
     "sustained_rate",
+    "months_in_force",
+    "participation",
+    "months_as_member",
+    "survival",
     "highest_stage",
     "barriers",
 }
@@ -58,6 +62,20 @@ def test_replications_report_rates_with_intervals(capsys):
     assert 0 <= low <= result["formation_rate"] <= high <= 1
     assert result["replications"] == 20 and result["months"] == 60
     assert sum(result["highest_stage"].values()) == pytest.approx(1)
+
+
+def test_replications_report_participation_months_in_force_and_the_time_to_formation(capsys):
+    result = run_json(capsys, "--replications", "300", "--setup", "rm_plus")
+    assert set(result["participation"]) == {"TTU", "Belu", "Malaka"}
+    assert all(0 <= share <= 1 for share in result["participation"].values())
+    assert result["formation_rate"] <= sum(result["participation"].values())  # two members a formation
+    assert 0 < result["months_in_force"] <= result["months"]
+    for months in result["months_as_member"].values():  # a member only while cooperation is in force
+        assert 0 < months <= result["months_in_force"] + 1e-9
+    survival = result["survival"]
+    assert survival["month"][0] == 0 and survival["month"][-1] == result["months"]
+    assert survival["not_formed"][0] == 1 and survival["not_formed"] == sorted(survival["not_formed"], reverse=True)
+    assert survival["not_formed"][-1] == pytest.approx(1 - result["formation_rate"], abs=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,7 @@ def test_every_dashboard_word_exists_in_both_languages():
     assert untranslated == []
 
 
+HORIZON = load_scenario().months  # the default scenario's
 SAME_IN_BOTH = {"ui.timor_leste", "ui.oecusse", "ui.odds_status_quo", "body.regional_management"}
 
 
@@ -128,9 +129,9 @@ def test_the_map_has_no_key_actor_in_the_status_quo():
 
 
 def test_the_timeline_marks_elections_and_droughts_in_the_language_chosen():
-    model = run_to(DashboardModel(Settings.of()), 120)
+    model = run_to(DashboardModel(Settings.of()), HORIZON)
     elections, droughts = model.monthly("election"), model.monthly("drought")
-    assert any(elections), "the default scenario holds an election within 120 months"
+    assert any(elections), "the default scenario holds an election within its horizon"
     drawing = views.timeline_svg(model, "id")
     election_lines = drawing.count('stroke="#B22222" stroke-width="1.5"')
     assert election_lines == sum(elections) + 1  # one line per election, one in the legend
@@ -157,9 +158,9 @@ def test_the_binding_barrier_is_named_in_the_studys_words():
 
 
 def test_a_cooperating_regency_is_not_said_to_be_held_back():
-    model = run_to(DashboardModel(Settings.of(setup="rm_plus")), 120)
+    model = run_to(DashboardModel(Settings.of(setup="rm_plus")), HORIZON)
     members = set(model.member_names)
-    assert members, "rm_plus with seed 1 forms cooperation within 120 months"
+    assert members, "rm_plus with seed 1 forms cooperation within the horizon"
     for regency, line in zip(model.regencies, views.binding_lines(model, "en"), strict=True):
         if regency.binding_barrier is None:
             assert "is cooperating" in line
@@ -265,7 +266,7 @@ def test_each_session_has_its_own_model_class_and_settings():
     first.set(replace(first.value, months=24))
     reset = type(a)()  # what Reset does
     assert reset.spec.months == 24 and reset.month == 0
-    assert b.month == 0 and type(b)().spec.months == 120
+    assert b.month == 0 and type(b)().spec.months == HORIZON
 
 
 # --- cards and sidebar rendered ---------------------------------------------------------------
@@ -283,8 +284,8 @@ def rendered_text(*elements) -> str:
 def test_the_cards_render_in_both_languages():
     model = run_to(DashboardModel(Settings.of()), 3)
     expected = {
-        "en": ["Map", "Month 3 of 120", "held back by", "Grand design timeline", "election", "Export"],
-        "id": ["Peta", "Bulan 3 dari 120", "tertahan oleh", "Lini waktu grand design", "pemilu", "Ekspor"],
+        "en": ["Map", f"Month 3 of {HORIZON}", "held back by", "Grand design timeline", "election", "Export"],
+        "id": ["Peta", f"Bulan 3 dari {HORIZON}", "tertahan oleh", "Lini waktu grand design", "pemilu", "Ekspor"],
     }
     settings = solara.Reactive(Settings.of())
     for lang, words in expected.items():
@@ -333,7 +334,11 @@ def test_in_indonesian_the_sidebar_and_cards_say_nothing_in_english():
     for english in ENGLISH:
         assert english not in text, english
     assert "Mulai ulang" in text and "Langkah" in text and "Jalankan" in text and "bukan “x”" in text
-    assert "masing-masing 2.000 simulasi" in text and "51,7 %" in text
+    from sim.dashboard.odds import ODDS_RUNS
+    from sim.ensemble import run_ensemble
+
+    key_actor = run_ensemble(load_scenario(setup="key_actor"), ODDS_RUNS, seed=1).outcomes.formed.mean()
+    assert "masing-masing 2.000 simulasi" in text and f"{number(100 * key_actor, 'id', 1)} %" in text
 
 
 def test_step_never_runs_past_the_horizon():
@@ -467,11 +472,14 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     box, rc = solara.render(odds.OddsCard(settings, "en"), handle_error=False)
     deadline = time.monotonic() + 60
     text = wait_for(box, lambda t: "status quo" in t and "computing" not in t, deadline)
-    assert "within 120 months" in text and "2,000 runs each" in text and "still cooperating at the end" in text
+    assert f"within {HORIZON} months" in text and "2,000 runs each" in text and "still cooperating at the end" in text
     # per column: the rate and its interval, then the share still cooperating and its interval
     shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]
     current, quo = shown[0], shown[6]
-    assert current > 90 and quo < 1
+    from sim.ensemble import run_ensemble
+
+    expected = run_ensemble(load_scenario(setup="rm_plus"), odds.ODDS_RUNS, seed=1).outcomes.formed.mean()
+    assert current == pytest.approx(100 * expected, abs=0.05) and quo < 1
     difference = re.search(
         r"difference in the same runs: \+(\d+\.\d) percentage points \(\+(\d+\.\d) – \+(\d+\.\d)\)", text
     )

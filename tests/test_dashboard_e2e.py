@@ -23,10 +23,14 @@ from pathlib import Path
 
 import pytest
 
+from sim.scenario import load_scenario
+
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
 ROOT = Path(__file__).resolve().parents[1]
+HORIZON = load_scenario().months  # the default scenario's
+LONGER = HORIZON + 12  # one step of the horizon slider up
 ARTEFACTS = Path(os.environ.get("KERJASAMA_TEST_ARTEFACTS", ROOT / "test-artefacts"))
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,7 +98,7 @@ def open_page(page, url: str, failed: list[str] | None = None):
         page.on("requestfailed", lambda request: failed.append(request.url))
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(url)
-    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(f"Bulan 0 dari {HORIZON}")).to_be_visible(timeout=60_000)
     return page
 
 
@@ -128,14 +132,14 @@ def test_a_changed_setting_takes_effect_at_reset_and_step_advances(dashboard, pa
     failed: list[str] = []
     open_page(page, dashboard, failed)
     expect(card(page, "Peluang terkini")).to_be_visible()
-    set_horizon(page, "ArrowRight", "132")
+    set_horizon(page, "ArrowRight", str(LONGER))
     # The live odds follow the change at once; the running model waits for Reset.
-    expect(page.get_by_text("Peluang kerja sama terbentuk dalam 132 bulan")).to_be_visible()
-    expect(page.get_by_text("Bulan 0 dari 120")).to_be_visible()
+    expect(page.get_by_text(f"Peluang kerja sama terbentuk dalam {LONGER} bulan")).to_be_visible()
+    expect(page.get_by_text(f"Bulan 0 dari {HORIZON}")).to_be_visible()
     button(page, "Mulai ulang").click()
-    expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
+    expect(page.get_by_text(f"Bulan 0 dari {LONGER}")).to_be_visible()
     step(page, 2)
-    expect(page.get_by_text("Bulan 2 dari 132")).to_be_visible()
+    expect(page.get_by_text(f"Bulan 2 dari {LONGER}")).to_be_visible()
     expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
     page.screenshot(path=ARTEFACTS / "dashboard-id.png", full_page=True)
     assert failed == [], f"requests that failed (the page must work offline): {failed}"
@@ -163,7 +167,7 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
     for label in ("Reset", "▶ Play", "Step"):
         expect(button(page, label)).to_be_visible()
     expect(page).to_have_title("Kerjasama — inter-regional cooperation on the Timor border")
-    expect(page.get_by_text("Month 0 of 120")).to_be_visible()
+    expect(page.get_by_text(f"Month 0 of {HORIZON}")).to_be_visible()
     expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)")).to_be_visible()
     expect(page.get_by_text("2,000 runs each")).to_be_visible()
     expect(card(page, "Peluang terkini")).to_have_count(0)
@@ -173,7 +177,7 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
 
 def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     open_page(page, dashboard)
-    set_horizon(page, "ArrowRight", "132")
+    set_horizon(page, "ArrowRight", str(LONGER))
     seed = page.get_by_label("Seed (bilangan bulat)")
     seed.fill("tiga")
     seed.press("Enter")
@@ -182,9 +186,9 @@ def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     expect(page.get_by_text("Peluang tidak dihitung")).to_be_visible()
     expect(page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)")).to_be_disabled()
     button(page, "Mulai ulang").click()  # the new horizon, with the scenario's own seed
-    expect(page.get_by_text("Bulan 0 dari 132")).to_be_visible()
+    expect(page.get_by_text(f"Bulan 0 dari {LONGER}")).to_be_visible()
     step(page)
-    expect(page.get_by_text("Bulan 1 dari 132")).to_be_visible()
+    expect(page.get_by_text(f"Bulan 1 dari {LONGER}")).to_be_visible()
     seed.fill("7")
     seed.press("Enter")
     expect(page.locator(".v-alert")).to_have_count(0)
@@ -244,11 +248,11 @@ def test_two_participants_have_independent_models(dashboard, browser):
     open_page(first, dashboard)
     open_page(second, dashboard)
     step(first, 3)
-    expect(first.get_by_text("Bulan 3 dari 120")).to_be_visible()
+    expect(first.get_by_text(f"Bulan 3 dari {HORIZON}")).to_be_visible()
     step(second)
-    expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()  # a shared model would show month 4
+    expect(second.get_by_text(f"Bulan 1 dari {HORIZON}")).to_be_visible()  # a shared model would show month 4
     button(first, "Mulai ulang").click()
-    expect(first.get_by_text("Bulan 0 dari 120")).to_be_visible()
-    expect(second.get_by_text("Bulan 1 dari 120")).to_be_visible()
+    expect(first.get_by_text(f"Bulan 0 dari {HORIZON}")).to_be_visible()
+    expect(second.get_by_text(f"Bulan 1 dari {HORIZON}")).to_be_visible()
     first.context.close()
     second.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import numpy as np
@@ -45,22 +46,50 @@ def mesa_trajectory(scenario, block: np.ndarray) -> dict[str, list[np.ndarray]]:
         model.step()
 
 
-@given(documents(months=48), st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.3]))
-def test_ensemble_and_mesa_follow_the_same_trajectory_from_the_same_draws(document, draw_seed, favour):
-    """Any preset, 2-6 regencies, shocks on or off: replication r of the ensemble and a Mesa run
-    fed r's draws agree month by month (stage, members, five attributes, trust) to 1e-12."""
-    scenario = scenario_of(document)
-    n, replications = scenario.params().n, 3
-    block = np.random.default_rng(draw_seed).random((replications, scenario.months, draws.width(n)))
-    block[..., draws.regency_slots("gate", n)] *= 1 - favour  # now and then, gates pass more often
+def assert_same_trajectory(scenario, block: np.ndarray) -> dict[str, list[np.ndarray]]:
+    """Replication r of the ensemble and a Mesa run fed r's draws agree month by month (stage,
+    members, five attributes, trust) to 1e-12; the ensemble's trajectory."""
     together = ensemble_trajectory(scenario, block)
-    for r in range(replications):
+    for r in range(block.shape[0]):
         alone = mesa_trajectory(scenario, block[r])
         for name, months in together.items():
             for month, values in enumerate(months):
                 np.testing.assert_allclose(
                     values[r], alone[name][month], rtol=0, atol=1e-12, err_msg=f"{name}, month {month}, replication {r}"
                 )
+    return together
+
+
+@given(documents(months=72), st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.9]))
+def test_ensemble_and_mesa_follow_the_same_trajectory_from_the_same_draws(document, draw_seed, favour):
+    """Any preset or combination of switches, 2-6 regencies, any min_members, shocks on or off."""
+    scenario = scenario_of(document)
+    n, replications = scenario.params().n, 3
+    block = np.random.default_rng(draw_seed).random((replications, scenario.months, draws.width(n)))
+    block[..., draws.regency_slots("disposition", n)] *= 1 - favour  # now and then, eager regents
+    assert_same_trajectory(scenario, block)
+
+
+@pytest.mark.parametrize("regencies", [3, 5])
+@pytest.mark.parametrize("preset", ["key_actor", "rm_plus", "province_led"])
+def test_the_engines_agree_through_cooperation_evaluations_defections_and_re_decisions(default, preset, regencies):
+    """Eager regents and a cheap programme, so that every phase runs: cooperation in force, bad
+    months (pay or defect), evaluations, elections, leaving and dissolving."""
+    document = copy.deepcopy(default.base)
+    document["regency"] = [dict(document["regency"][i % 3], name=f"R{i}") for i in range(regencies)]
+    document["trust"] = {"*": {"*": 0.5}}
+    document["exposure"] = {kind: {"*": 0.7} for kind in document["exposure"]}
+    document["key_actor"]["legitimacy"] = {"*": 0.9}
+    document["scenario"].update(months=96, setup=preset)
+    document["shocks"]["election"]["first_month"] = 40
+    document["shocks"]["drought"]["yearly_probability"] = 0.6
+    scenario = scenario_of(document)
+    n = scenario.params().n
+    block = np.random.default_rng(regencies).random((4, scenario.months, draws.width(n)))
+    block[..., draws.regency_slots("disposition", n)] *= 0.05
+    seen = assert_same_trajectory(scenario, block)
+    stages = np.stack(seen["stage"])
+    assert (stages == 5).any() and (stages == 4).any(), "evaluations and implementation were reached"
 
 
 def test_hashed_draws_give_the_same_runs_in_both_engines(default):

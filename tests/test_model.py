@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 
-from sim import draws, rules
+from sim import draws
 from sim.agents import Regency
 from sim.model import CooperationModel
 from sim.stages import Stage
 from tests.conftest import documents, scenario_of
 
-# Each regency's stage may stay, or move along these edges of the grand design (dissolution
-# sends members back to planning; a member that leaves at evaluation goes back to none).
+# Each regency's stage may stay, or move along these edges of the grand design: one stage
+# forward, or one back when it re-decides; a member that leaves, or whose cooperation
+# dissolves, goes back to planning.
 ALLOWED_MOVES = {
     (Stage.NONE, Stage.PLANNING),
     (Stage.PLANNING, Stage.INITIATION),
@@ -20,7 +21,9 @@ ALLOWED_MOVES = {
     (Stage.ORGANISING, Stage.IMPLEMENTATION),
     (Stage.IMPLEMENTATION, Stage.MONITORING),
     (Stage.MONITORING, Stage.IMPLEMENTATION),
-    (Stage.MONITORING, Stage.NONE),
+    (Stage.PLANNING, Stage.NONE),
+    (Stage.INITIATION, Stage.PLANNING),
+    (Stage.ORGANISING, Stage.INITIATION),
     (Stage.IMPLEMENTATION, Stage.PLANNING),
     (Stage.MONITORING, Stage.PLANNING),
 }
@@ -36,11 +39,12 @@ def check_month(model: CooperationModel, before: np.ndarray) -> None:
         assert old == new or (Stage(old), Stage(new)) in ALLOWED_MOVES, (
             f"month {model.month}: {Stage(old)} -> {Stage(new)}"
         )
-    in_force = bool(rules.cooperation_active(state.stage, model.params))
     if model.body is not None:
-        assert in_force and model.stage >= Stage.IMPLEMENTATION, "a body exists only once organising succeeded"
-    assert (model.body is not None) == (in_force and model.params.institutions.has_body)
+        assert model.stage >= Stage.ORGANISING, "a body exists only once the initiative reached organising"
+    assert (model.body is not None) == (model.params.institutions.has_body and model.stage >= Stage.ORGANISING)
+    assert (model.manager is not None) == model.params.institutions.has_body  # from month 1
     assert np.all(state.barriers >= 0)
+    assert np.all(state.months_member <= model.month) and np.all(state.months_member <= state.months_cooperating)
 
 
 @given(documents())
@@ -88,22 +92,27 @@ def test_the_run_stops_at_the_horizon_and_collects_every_month(default):
     assert {"knowledge", "need", "willingness", "capacity", "interest", "trust", "stage"} <= set(regencies.columns)
 
 
-def test_a_body_is_founded_with_cooperation_and_goes_with_it(default):
-    """Under rm_plus a Regional Management body appears the month cooperation forms."""
+def test_the_manager_is_there_from_the_start_and_the_body_from_organising(default):
+    """Under rm_plus the regional manager works from month 1; the body is founded the month the
+    initiative reaches organising, before cooperation forms, and holds the regencies in it."""
     model = CooperationModel(default.with_setup("rm_plus"), rng=1)
+    assert model.manager is not None and model.manager.kind == "professional" and model.body is None
     founded = None
-    while model.running:
+    while model.running and founded is None:
         model.step()
-        if model.body and founded is None:
+        if model.body:
             founded = model.month
             assert model.body.kind == "regional_management" and model.body.manager == "professional"
-            assert set(model.body.members) == set(model.member_names) and len(model.member_names) >= 2
-    assert founded == model.state.formed_month.item()
+            assert model.stage == Stage.ORGANISING and len(model.body.members) >= 2
+    assert founded is not None
+    formed = model.run().state.formed_month.item()
+    assert formed < 0 or founded < formed
 
 
-def test_informal_cooperation_has_no_body(default):
+def test_informal_cooperation_has_no_body_and_no_manager(default):
     for seed in range(5):
         model = CooperationModel(default.with_setup("key_actor"), rng=seed)
+        assert model.manager is None
         while model.running:
             model.step()
             assert model.body is None
@@ -139,7 +148,7 @@ def test_each_stage_lasts_exactly_its_minimum_months_when_nothing_stands_in_the_
     )
     n, months = ideal.params().n, 30
     block = np.full((months, draws.width(n)), 0.99)  # no shocks, no defection
-    block[:, draws.regency_slots("gate", n)] = 0.0  # every gate passes when tried
+    block[:, draws.regency_slots("disposition", n)] = 0.0  # regents who go ahead whenever they may
     model = CooperationModel(ideal.with_overrides({"scenario.months": months}), draws=draws.ArrayDraws(block, n)).run()
     stages = model.datacollector.get_model_vars_dataframe()["stage"]
     entered = {

@@ -17,13 +17,17 @@ from sim.analysis import (
     discover,
     formation_by_month,
     load_results,
+    main_effects,
+    participation,
     sensitivity,
     stage_funnel,
+    survival,
     sweep,
 )
 from sim.cli import main
 from sim.design import load_experiment
 from sim.experiment import run_experiment
+from sim.report import build_report
 
 HEAD = """
 [experiment]
@@ -31,7 +35,7 @@ name = "{name}"
 scenario = "timor_border"
 seed = 3
 replications = {replications}
-months = 72
+months = 96
 """
 
 EXPERIMENTS = {
@@ -39,18 +43,20 @@ EXPERIMENTS = {
     + '[[arm]]\nname = "status_quo"\npreset = "status_quo"\n[[arm]]\nname = "key_actor"\npreset = "key_actor"\n'
     + '[[arm]]\nname = "rm_plus"\npreset = "rm_plus"\n[[arm]]\nname = "strong bishop"\npreset = "key_actor"\n"key_actor.meetings_per_month" = 1.0\n',
     "grid": HEAD.format(name="grid", replications=200)
-    + '[design]\nkind = "grid"\npresets = ["key_actor"]\n[factors]\n'
-    + '"key_actor.meetings_per_month" = { values = [0.25, 1.0] }\n"rules.gates.organising.capacity" = { values = [0.5, 0.6, 0.7] }\n',
+    + '[design]\nkind = "grid"\npresets = ["rm_plus"]\n[factors]\n'
+    + '"rules.local_wisdom.sanction" = { values = [0.1, 0.0] }  # what defecting costs a member\n'
+    + '"programmes.maize_cattle.cost" = { values = [0.06, 0.10, 0.14] }\n'
+    + '"programmes.border_market.benefit" = { values = [0.4, 0.8] }  # inert: another programme runs\n',
     "lhs": HEAD.format(name="lhs", replications=60)
-    + '[design]\nkind = "lhs"\npresets = ["key_actor"]\npoints = 60\n[factors]\n'
-    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"rules.gates.organising.capacity" = { low = 0.4, high = 0.8 }\n',
+    + '[design]\nkind = "lhs"\npresets = ["rm_plus"]\npoints = 60\n[factors]\n'
+    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"programmes.maize_cattle.cost" = { low = 0.04, high = 0.16 }\n',
     "sobol": HEAD.format(name="sobol", replications=40)
-    + 'outputs = ["formation_rate", "months_cooperating"]\n[design]\nkind = "sobol"\npresets = ["key_actor"]\nbase_samples = 32\n[factors]\n'
-    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"rules.gates.organising.capacity" = { low = 0.4, high = 0.8 }\n'
+    + 'outputs = ["formation_rate", "months_in_force"]\n[design]\nkind = "sobol"\npresets = ["rm_plus"]\nbase_samples = 32\n[factors]\n'
+    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"programmes.maize_cattle.cost" = { low = 0.04, high = 0.16 }\n'
     + '"programmes.border_market.benefit" = { low = 0.2, high = 0.8 }  # inert: another programme runs\n',
     "morris": HEAD.format(name="morris", replications=40)
-    + '[design]\nkind = "morris"\npresets = ["key_actor"]\ntrajectories = 10\nlevels = 4\n[factors]\n'
-    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"rules.gates.organising.capacity" = { low = 0.4, high = 0.8 }\n'
+    + '[design]\nkind = "morris"\npresets = ["rm_plus"]\ntrajectories = 10\nlevels = 4\n[factors]\n'
+    + '"key_actor.meetings_per_month" = { low = 0.1, high = 1.5 }\n"programmes.maize_cattle.cost" = { low = 0.04, high = 0.16 }\n'
     + '"programmes.border_market.benefit" = { low = 0.2, high = 0.8 }\n',
 }
 
@@ -58,24 +64,25 @@ FIGURES = {
     "arms": {
         "formation",
         "difference",
-        "cumulative",
+        "survival",
         "funnel",
         "durability",
+        "participation",
         "barriers",
         "trajectories_0",
         "trajectories_3",
     },
-    "grid": {"formation", "sweeps", "map", "barriers", "trajectories_0"},
-    "lhs": {"formation", "sweeps", "barriers", "discovery_key_actor"},
+    "grid": {"formation", "sweeps", "map", "effects", "barriers", "trajectories_0"},
+    "lhs": {"formation", "sweeps", "barriers", "discovery_rm_plus"},
     "sobol": {
         "formation",
         "sweeps",
         "barriers",
         "sensitivity_formation_rate",
-        "sensitivity_months_cooperating",
-        "discovery_key_actor",
+        "sensitivity_months_in_force",
+        "discovery_rm_plus",
     },
-    "morris": {"formation", "sweeps", "barriers", "sensitivity_formation_rate", "discovery_key_actor"},
+    "morris": {"formation", "sweeps", "barriers", "sensitivity_formation_rate", "discovery_rm_plus"},
 }
 
 
@@ -141,8 +148,9 @@ def test_an_inert_factor_gets_sobol_indices_near_zero(folders):
     table = sensitivity(load_results(folders["sobol"]), "formation_rate").set_index("factor")
     inert = table.loc["programmes.border_market.benefit"]
     assert abs(inert["S1"]) < 0.02 and abs(inert["ST"]) < 0.02
-    assert table.loc["rules.gates.organising.capacity", "ST"] > 0.3
-    assert table.index[0] == "rules.gates.organising.capacity"  # ranked first
+    top = table.index[0]  # ranked first: one of the two that act
+    assert top in ("programmes.maize_cattle.cost", "key_actor.meetings_per_month") and table.loc[top, "ST"] > 0.3
+    assert table.index[-1] == "programmes.border_market.benefit"
 
 
 def test_morris_ranks_the_inert_factor_last(folders):
@@ -184,9 +192,39 @@ def test_analysis_tables_hold_together(folders):
     sums = profiles.groupby(["label", "regency"])["share"].sum()
     assert np.all(np.isclose(sums, 1) | np.isclose(sums, 0))
     grid = load_results(folders["grid"])
-    swept = sweep(grid.summary, "rules.gates.organising.capacity")
-    assert list(swept["value"]) == [0.5, 0.6, 0.7] and (swept["runs"] == 400).all()
-    assert swept["formation_rate"].is_monotonic_decreasing
+    swept = sweep(grid.summary, "programmes.maize_cattle.cost")
+    assert list(swept["value"]) == [0.06, 0.10, 0.14] and (swept["runs"] == 800).all()
+    assert swept["formation_rate"].is_monotonic_decreasing  # a costlier programme forms less often
+    curves = survival(runs, results.months)
+    for label, group in curves.groupby("label"):
+        assert np.all(np.diff(group["not_formed"]) <= 0) and group["not_formed"].iloc[0] == 1.0
+        assert group["not_formed"].iloc[-1] == pytest.approx(1 - runs[runs["label"] == label]["formed"].mean())
+    taking_part = participation(results.summary, results.regencies)
+    assert set(taking_part["regency"]) == set(results.regencies)
+    for _, row in taking_part.iterrows():
+        runs_of_label = runs[runs["label"] == row["label"]]
+        assert row["share"] == pytest.approx((runs_of_label[f"months_member_{row['regency']}"] > 0).mean())
+
+
+def test_the_main_effects_of_a_factorial_name_an_inert_factor_as_adding_nothing(folders):
+    """The grid crosses what defecting costs a member under adat sanctions (which acts on members
+    only, so on duration, not formation), the programme's cost (which acts on both) and another
+    programme's benefit (which nothing reads)."""
+    results = load_results(folders["grid"])
+    effects = main_effects(results.summary, results.factors, ("formation_rate", "months_in_force"))
+    by = effects.set_index(["output", "factor", "level"])
+    inert = by.loc[("formation_rate", "programmes.border_market.benefit", 0.8)]
+    assert inert["effect"] == 0 and inert["share"] == pytest.approx(0, abs=1e-12)
+    sanctions_formation = by.loc[("formation_rate", "rules.local_wisdom.sanction", 0.0)]
+    sanctions_months = by.loc[("months_in_force", "rules.local_wisdom.sanction", 0.0)]
+    assert sanctions_formation["effect"] == 0 and sanctions_months["effect"] < 0  # duration, not formation
+    assert by.loc[("formation_rate", "programmes.maize_cattle.cost", 0.14)]["effect"] < 0
+    page = build_report(folders["grid"]).read_text()
+    assert (
+        "What defecting costs under adat sanctions: 0.0 instead of 0.1: cooperation forms as often (+0.0 points)"
+        in page
+    )
+    assert "changes measurably: this part adds nothing here" in page
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def problems_of(tmp_path, text: str, name: str = "s.toml", **kwargs) -> list[str
 def test_the_default_scenario_and_all_its_presets_load(default):
     assert default.name == "timor_border" and default.setup == "rm_plus"
     assert default.regency_names == ("TTU", "Belu", "Malaka")
-    assert default.months == 120 and default.seed == 1
+    assert default.months == 168 and default.seed == 1
     assert set(default.presets) == {"status_quo", "key_actor", "regional_management", "rm_plus", "province_led"}
     for preset in default.presets:
         assert default.with_setup(preset).params().n == 3
@@ -97,7 +97,7 @@ def test_overrides_by_dotted_path_and_for_every_regency(default):
     changed = default.with_setup("key_actor").with_overrides(
         {"key_actor.legitimacy.*": 0.5, "regency.Belu.capacity": 0.7}
     )
-    assert list(changed.params().institutions.legitimacy) == [0.5, 0.5, 0.5]
+    assert list(changed.params().institutions.key_actor.legitimacy) == [0.5, 0.5, 0.5]
     assert changed.document["regency"][1]["capacity"] == 0.7
     with pytest.raises(InputError, match=r"regency.Bleu.capacity.*did you mean 'Belu'"):
         default.with_overrides({"regency.Bleu.capacity": 0.7})
@@ -193,7 +193,7 @@ def test_a_scenario_may_define_its_own_preset_and_bad_presets_are_reported(tmp_p
     )
     path = tmp_path / "own.toml"
     path.write_text(own.replace('setup = "key_actor"', 'setup = "bishop_weekly"'))
-    assert load_scenario(path).params().institutions.meetings_per_month == 4.0
+    assert load_scenario(path).params().institutions.key_actor.meetings_per_month == 4.0
     bad = GOOD + '\n[presets.broken]\n"setup.bdy" = "none"\n"key_actor.legitimacy.Z" = 0.5\n"setup.body" = "federal"\n'
     problems = problems_of(tmp_path, bad)
     file = str(tmp_path / "s.toml")
@@ -228,7 +228,7 @@ def test_a_gate_or_a_programme_given_in_a_file_is_taken_whole(tmp_path):
     path = tmp_path / "whole.toml"
     path.write_text(text)
     document = load_scenario(path).document
-    assert document["rules"]["gates"]["planning"] == {"knowledge": 0.6}  # need is no longer asked for
+    assert document["rules"]["gates"]["planning"] == {"knowledge": 0.6}  # net benefit is no longer asked for
     assert document["programmes"]["maize_cattle"]["addresses"] == {"market": 1.0}
     assert document["rules"]["gates"]["initiation"] == load_scenario().document["rules"]["gates"]["initiation"]
 
@@ -236,8 +236,36 @@ def test_a_gate_or_a_programme_given_in_a_file_is_taken_whole(tmp_path):
 def test_no_capacity_anywhere_falls_back_to_equal_cost_shares(tmp_path):
     path = tmp_path / "poor.toml"
     path.write_text(GOOD.replace("capacity = 0.5", "capacity = 0.0"))
-    thresholds = load_scenario(path, setup="rm_plus").params().regencies.thresholds
-    assert np.all(np.isfinite(thresholds))
+    cost = load_scenario(path, setup="rm_plus").params().regencies.cost
+    assert np.all(np.isfinite(cost)) and cost[0] == cost[1]
+
+
+def test_a_parameter_the_revised_model_retired_is_refused_with_what_took_its_place(tmp_path, default):
+    problems = problems_of(tmp_path, GOOD + "\n[rules.body.regional_management]\nthreshold_discount = 0.35\n")
+    assert problems == [
+        f"{tmp_path / 's.toml'}: rules.body.regional_management.threshold_discount = 0.35: is no longer a parameter: a body no "
+        "longer discounts gate thresholds; the regional manager's drafting (rules.manager.*.drafting) and the "
+        "body's division of costs (rules.transaction.division) lower transaction costs instead"
+    ]
+    with pytest.raises(
+        InputError,
+        match=r"sanction_defection_factor = 0.5: is no longer a parameter: adat sanctions now add",
+    ):
+        default.with_overrides({"rules.local_wisdom.sanction_defection_factor": 0.5})
+
+
+def test_min_members_may_be_a_majority_of_any_number_of_regencies(default):
+    assert default.params().gates.min_members == 2
+    six = copy.deepcopy(default.document)
+    six["regency"] = [dict(six["regency"][0], name=f"R{i}") for i in range(6)]
+    six["trust"] = {"*": {"*": 0.3}}
+    six["exposure"] = {kind: {"*": 0.4} for kind in six["exposure"]}
+    six["key_actor"]["legitimacy"] = {"*": 0.8}
+    assert scenario_from_document(six).params().gates.min_members == 4
+    with pytest.raises(
+        InputError, match=r'min_members = .most.: must be a whole number of at least 2, "majority" or "all"'
+    ):
+        default.with_overrides({"rules.stages.min_members": "most"})
 
 
 def test_no_regencies_and_whole_numbers_in_messages(tmp_path):
