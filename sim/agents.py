@@ -119,7 +119,7 @@ class Regency(mesa.Agent):
         """The attribute with the smallest factor at the gate it faces; None once cooperating."""
         if self.cooperating:
             return None
-        return ATTRIBUTES[int(rules.binding_attribute(self.model.state, self.model.params)[self.index])]
+        return ATTRIBUTES[int(self.model.binding_attributes[self.index])]
 
 
 class KeyActor(mesa.Agent):

@@ -58,6 +58,7 @@ class CooperationModel(mesa.Model):
             False, np.zeros(1, bool), np.zeros(self.params.n, bool), np.zeros(self.params.n, bool)
         )
         self.defections = np.zeros(self.params.n, bool)
+        self._binding: tuple[int, np.ndarray] = (-1, np.zeros(0, dtype=np.intp))  # (month, binding_attributes)
 
         self.regencies = Regency.create_agents(
             self, self.params.n, index=list(range(self.params.n)), record=scenario.regencies
@@ -131,6 +132,14 @@ class CooperationModel(mesa.Model):
     @property
     def body_kind(self) -> str | None:
         return self.body.kind if self.body else None
+
+    @property
+    def binding_attributes(self) -> np.ndarray:
+        """(n,) what binds each regency now (indices into ATTRIBUTES), worked out once a month:
+        the data collector asks for every regency's."""
+        if self._binding[0] != self.month:
+            self._binding = (self.month, rules.binding_attribute(self.state, self.params))
+        return self._binding[1]
 
     # One month ----------------------------------------------------------------------------------
 

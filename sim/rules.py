@@ -402,7 +402,7 @@ def body_in_place(stage: np.ndarray, p: Params) -> np.ndarray:
     organising (board, secretariat and contributions are set up there)."""
     if not p.institutions.has_body:
         return np.zeros(stage.shape[:-1] + (1,), dtype=bool)
-    return initiative_stage(stage, p) >= ORGANISING
+    return count_regencies(stage >= ORGANISING) >= p.gates.min_members  # initiative_stage, without a sort
 
 
 def defection_risk(trust: np.ndarray, p: Params) -> np.ndarray:
@@ -444,10 +444,10 @@ def net_benefit_shares(state: State, p: Params, trust: np.ndarray) -> np.ndarray
     scale = p.economy.benefit * state.expected_performance / 2
     need = scale * (1.0 - state.need) * (1.0 + state.interest)
     interest = scale * (1.0 - state.interest) * (1.0 + state.need)
-    risk = defection_risk(trust, p)
-    parts = np.stack(np.broadcast_arrays(need, interest, risk), axis=-1)
-    total = parts.sum(axis=-1, keepdims=True)
-    return np.divide(parts, total, out=np.zeros_like(parts), where=total > 0)
+    risk = np.broadcast_to(defection_risk(trust, p), need.shape)
+    parts = np.stack((need, interest, risk), axis=-1)
+    total = need + interest + risk
+    return np.divide(parts, total[..., None], out=np.zeros_like(parts), where=total[..., None] > 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -534,10 +534,12 @@ def shortfalls(state: State, p: Params) -> np.ndarray:
         largest[condition] = np.maximum(largest[condition], gap) if condition in largest else gap
     totals = np.zeros(state.stage.shape + (len(ATTRIBUTES),))
     for condition, gap in largest.items():
-        if condition == NET_BENEFIT:
-            totals[..., [NEED, INTEREST, TRUST]] += gap[..., None] * net_benefit_shares(state, p, values[TRUST])
-        else:
+        if condition != NET_BENEFIT:
             totals[..., condition] += gap
+        elif gap.any():  # the shares only where net benefit falls short somewhere
+            shares = net_benefit_shares(state, p, values[TRUST])
+            for k, attribute in enumerate((NEED, INTEREST, TRUST)):
+                totals[..., attribute] += gap * shares[..., k]
     return totals
 
 
