@@ -10,7 +10,6 @@ notebook on its own:
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import pyarrow.parquet as pq
 from sim import outcomes
 from sim.outcomes import wilson_intervals
 from sim.stages import ATTRIBUTES, Stage
-from sim.validation import WHOLE_FILE, InputError, Problem
+from sim.storage import ResultsFolder
 
 HIGH_FORMATION = 0.8  # "cooperation forms with high probability": the default for discovery
 
@@ -59,35 +58,33 @@ class Results:
 
 
 def load_results(folder: str | Path) -> Results:
-    """Read a complete results folder; a missing, unfinished or foreign one is an InputError."""
+    """Read a complete results folder, each file checked against the SHA-256 its manifest
+    records; a missing, unfinished, edited, damaged or foreign one is an InputError."""
     folder = Path(folder)
-
-    def refuse(allowed: str) -> InputError:
-        return InputError([Problem(str(folder), "", WHOLE_FILE, allowed)])
-
+    results = ResultsFolder(folder)
     if not folder.is_dir():
-        raise refuse("no such results folder")
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        raise refuse("has no readable manifest.json: it is not a results folder of `kerjasama experiment`") from None
-    if not isinstance(manifest, dict) or "identity" not in manifest or "kind" not in manifest:
-        raise refuse("its manifest.json is not one `kerjasama experiment` wrote")
+        raise results.refuse("no such results folder")
+    manifest = results.manifest()
+    if manifest is None:
+        raise results.refuse("has no readable manifest.json: it is not a results folder of `kerjasama experiment`")
+    if "identity" not in manifest or "kind" not in manifest:
+        raise results.refuse("its manifest.json is not one `kerjasama experiment` wrote")
     if manifest.get("status") == "failed":
-        raise refuse(
+        raise results.refuse(
             "holds an experiment in which every run failed (the errors are in its manifest.json): nothing to report"
         )
     if manifest.get("status") != "complete":
-        raise refuse(
+        raise results.refuse(
             f"holds an unfinished experiment (status {manifest.get('status')!r}); finish it with --resume first"
         )
+    results.verify_files(manifest)
     try:
         runs = pq.read_table(folder / "runs.parquet").to_pandas()
         summary = pd.read_csv(folder / "summary.csv")
-    except (OSError, ValueError) as error:
-        raise refuse(f"is missing runs.parquet or summary.csv, or cannot read them ({error})") from None
-    path = folder / "trajectories.parquet"
-    trajectories = pq.read_table(path).to_pandas() if path.exists() else None
+        path = folder / "trajectories.parquet"
+        trajectories = pq.read_table(path).to_pandas() if path.exists() else None
+    except (OSError, ValueError) as error:  # the hashes matched: only a fault of the disk gets here
+        raise results.refuse(f"its files cannot be read ({error})") from None
     return Results(folder, manifest, runs, summary, trajectories)
 
 

@@ -16,7 +16,7 @@ import platform
 import subprocess
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -26,18 +26,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute
-import pyarrow.parquet as pq
 
 from sim import rules
 from sim.design import Experiment, Point
 from sim.draws import HashedDraws
 from sim.ensemble import simulate, stack, structure
 from sim.executors import Executor, dask, local, run_chunks
-from sim.machine import disk_free, memory_available
+from sim.machine import disk_free, memory_available, size
 from sim.outcomes import outcome_columns, outcomes, wilson
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
-from sim.storage import ResultsFolder
+from sim.storage import ResultsFolder, is_disk_fault
 from sim.summary import Tallies, point_table
 from sim.validation import InputError, Problem
 
@@ -83,11 +82,12 @@ class Task:
 
 
 class Interrupted(Exception):
-    """Ctrl-C: the chunks already finished are on disk; the run can be resumed."""
+    """Ctrl-C, or a fault of the disk (`fault`: full, read-only...): the chunks already
+    finished are on disk and recorded; the run can be resumed."""
 
-    def __init__(self, saved: int):
-        self.saved = saved
-        super().__init__(f"interrupted with {saved} runs saved")
+    def __init__(self, saved: int, fault: OSError | None = None):
+        self.saved, self.fault = saved, fault
+        super().__init__(f"interrupted with {saved} runs saved" + (f" ({fault})" if fault else ""))
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def plan(points: list[Point], ranges: dict[int, range]) -> list[Chunk]:
     return chunks
 
 
-def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk]]:
+def rounds(experiment: Experiment, folder: ResultsFolder, records: dict) -> Iterator[list[Chunk]]:
     """The chunks to run, round by round. A fixed number of replications is one round; "auto"
     adds a batch to every point whose interval is still too wide, until all are narrow enough
     or reach the cap. Each round is decided from the chunks of the rounds before it, once they
@@ -216,7 +216,7 @@ def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk
         ranges = {p.id: range(done[p.id], min(done[p.id] + auto.batch, auto.max_replications)) for p in pending}
         chunks = plan(pending, ranges)
         yield chunks
-        for point, (formed, runs) in formation_counts(folder, chunks).items():
+        for point, (formed, runs) in formation_counts(folder, records, chunks).items():
             tally[point] = (tally[point][0] + formed, tally[point][1] + runs)
         for p in pending:
             done[p.id] = ranges[p.id].stop
@@ -227,12 +227,14 @@ def rounds(experiment: Experiment, folder: ResultsFolder) -> Iterator[list[Chunk
         ]
 
 
-def formation_counts(folder: ResultsFolder, chunks: list[Chunk]) -> dict[int, tuple[int, int]]:
-    """Per point: (runs formed, runs) in these chunks, of those on disk."""
-    table = folder.read_chunks([c.name for c in chunks], columns=["point", "formed"])
-    if table.num_rows == 0:
+def formation_counts(folder: ResultsFolder, records: dict, chunks: list[Chunk]) -> dict[int, tuple[int, int]]:
+    """Per point: (runs formed, runs) in these chunks, of those recorded (verified as read)."""
+    tables = [
+        folder.read_chunk(c.name, records[c.name], columns=["point", "formed"]) for c in chunks if c.name in records
+    ]
+    if not tables:
         return {}
-    frame = table.to_pandas()
+    frame = pa.concat_tables(tables).to_pandas()
     grouped = frame.groupby("point")["formed"].agg(["sum", "count"])
     return {int(point): (int(row["sum"]), int(row["count"])) for point, row in grouped.iterrows()}
 
@@ -264,27 +266,95 @@ def run_experiment(
     scheduler: str | None = None,
     resume: bool = False,
     progress: object | None = None,
+    notify: Callable[[str], None] = lambda message: None,
 ) -> ExperimentResult:
     """Run an experiment into a results folder; see the module docstring.
 
-    `progress`, if given, has `update(runs)` and a settable `total` (a tqdm bar does).
+    `progress`, if given, has `update(runs)` and a settable `total` (a tqdm bar does);
+    `notify` is told of chunks found damaged or unrecorded, which are run again.
     """
     folder = ResultsFolder(out)
     code = code_version()
-    status = folder.claim({"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume)
-    if status == "complete":
-        return ExperimentResult(folder.path, pd.read_csv(folder.path / "summary.csv"), folder.manifest(), reused=True)
-    if status == "new":
-        check_room(experiment, folder.path)
-    executor = dask(scheduler) if scheduler else local(workers)
-    manifest = start_manifest(experiment, code, executor, folder.manifest() if status == "resume" else None)
-    folder.write_manifest(manifest)
+    with folder.owned():
+        status = folder.claim({"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume)
+        if status == "complete":
+            summary = pd.read_csv(folder.path / "summary.csv")
+            return ExperimentResult(folder.path, summary, folder.manifest(), reused=True)
+        if status == "new":
+            check_room(experiment, folder.path)
+        executor = dask(scheduler) if scheduler else local(workers)
+        previous = folder.manifest() if status == "resume" else None
+        manifest = start_manifest(experiment, code, executor, previous)
+        manifest["chunks"] = trusted_chunks(folder, (previous or {}).get("chunks"), notify)
+        records: dict[str, dict] = manifest["chunks"]
+        saved = lambda: sum(record["runs"] for record in records.values())  # noqa: E731
+        try:
+            folder.write_manifest(manifest)
+            planned, seconds, runs_now = run_rounds(experiment, folder, executor, manifest, progress, notify)
+            result = finish(experiment, folder, planned, manifest, seconds, runs_now)
+        except KeyboardInterrupt:
+            executor.shutdown(cancel=True)
+            mark_interrupted(folder, manifest)
+            raise Interrupted(saved()) from None
+        except OSError as error:
+            if not is_disk_fault(error):
+                raise
+            executor.shutdown(cancel=True)
+            mark_interrupted(folder, manifest, error)
+            raise Interrupted(saved(), error) from None
+        executor.shutdown()
+        return result
+
+
+def mark_interrupted(folder: ResultsFolder, manifest: dict, fault: OSError | None = None) -> None:
+    """Say so in the manifest, if the disk still lets it be said (a full disk may not)."""
+    manifest.update(status="interrupted", interrupted=now())
+    if fault is not None:
+        manifest["fault"] = f"{fault.strerror or fault} (errno {fault.errno})"
+    try:
+        folder.write_manifest(manifest)
+    except OSError:
+        pass  # the previous manifest stands: status "running", which a resume treats alike
+
+
+def trusted_chunks(folder: ResultsFolder, recorded: dict | None, notify: Callable[[str], None]) -> dict[str, dict]:
+    """The chunks an earlier session recorded whose files are intact; the others (damaged,
+    missing, or written but never recorded: their writer was killed) are removed, to be run
+    again — same seed, same runs."""
+    trusted: dict[str, dict] = {}
+    for name, record in (recorded or {}).items():
+        problem = folder.check_chunk(name, record)
+        if problem is None:
+            trusted[name] = record
+        else:
+            notify(f"{folder.path}: chunk {name}: {problem}; its {record['runs']:,} runs are run again")
+            folder.remove_chunk(name)
+    for name in folder.chunk_names() - set(trusted):
+        folder.remove_chunk(name)  # written but not recorded: a kill between the two
+    return trusted
+
+
+def run_rounds(
+    experiment: Experiment,
+    folder: ResultsFolder,
+    executor: Executor,
+    manifest: dict,
+    progress: object | None,
+    notify: Callable[[str], None],
+) -> tuple[list[Chunk], float, int]:
+    """Run every round's chunks not yet recorded, recording each as it is written; then check
+    the recorded chunks once more and run again any that were damaged meanwhile."""
+    records: dict[str, dict] = manifest["chunks"]
     failures: list[dict] = manifest.setdefault("failures", [])
     counts = {"done": 0}
     started = time.perf_counter()
+    points = {p.id: p for p in experiment.points}
+    follow = len(points) <= TRAJECTORY_POINTS
 
     def finished(task: Task, result: ChunkResult) -> None:
-        folder.write_chunk(task.chunk.name, result.runs, result.trajectories)
+        record = folder.write_chunk(task.chunk.name, result.runs, result.trajectories)
+        records[task.chunk.name] = {"runs": task.chunk.runs, **record}
+        folder.write_manifest(manifest)
         counts["done"] += task.chunk.runs
         if progress is not None:
             progress.update(task.chunk.runs)
@@ -301,36 +371,35 @@ def run_experiment(
         if progress is not None:
             progress.update(task.chunk.runs)
 
-    points = {p.id: p for p in experiment.points}
+    def run(chunks: list[Chunk]) -> None:
+        tasks = [
+            Task(
+                c,
+                {cell.point: points[cell.point] for cell in c.cells},
+                experiment.scenario,
+                experiment.seed,
+                experiment.months,
+                follow,
+            )
+            for c in chunks
+        ]
+        run_chunks(executor, run_chunk, tasks, finished, failed)
+
     planned: list[Chunk] = []
-    try:
-        for chunks in rounds(experiment, folder):
-            planned += chunks
-            on_disk = folder.finished_chunks()
-            todo = [c for c in chunks if c.name not in on_disk]
-            if progress is not None:
-                progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
-                progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
-            follow = len(points) <= TRAJECTORY_POINTS
-            tasks = [
-                Task(
-                    c,
-                    {cell.point: points[cell.point] for cell in c.cells},
-                    experiment.scenario,
-                    experiment.seed,
-                    experiment.months,
-                    follow,
-                )
-                for c in todo
-            ]
-            run_chunks(executor, run_chunk, tasks, finished, failed)
-    except KeyboardInterrupt:
-        executor.shutdown(cancel=True)
-        manifest.update(status="interrupted", interrupted=now())
-        folder.write_manifest(manifest)
-        raise Interrupted(folder.saved_runs()) from None
-    executor.shutdown()
-    return finish(experiment, folder, planned, manifest, time.perf_counter() - started, counts["done"])
+    for chunks in rounds(experiment, folder, records):
+        planned += chunks
+        todo = [c for c in chunks if c.name not in records]
+        if progress is not None:
+            progress.total = (progress.total or 0) + sum(c.runs for c in chunks)
+            progress.update(sum(c.runs for c in chunks) - sum(c.runs for c in todo))
+        run(todo)
+    damaged = [c for c in planned if c.name in records and folder.check_chunk(c.name, records[c.name])]
+    for chunk in damaged:
+        notify(f"{folder.path}: chunk {chunk.name}: {folder.check_chunk(chunk.name, records[chunk.name])}; run again")
+        folder.remove_chunk(chunk.name)
+        del records[chunk.name]
+    run(damaged)
+    return planned, time.perf_counter() - started, counts["done"]
 
 
 def check_room(experiment: Experiment, out: Path) -> None:
@@ -344,8 +413,8 @@ def check_room(experiment: Experiment, out: Path) -> None:
     def refuse(needed: float, room: float, what: str) -> InputError:
         allowed = (
             f"{len(experiment.points):,} {'arms' if experiment.kind == 'arms' else 'points'} x {replications:,} "
-            f"replications would need about {needed / 1e9:,.1f} GB "
-            f"{what} ({room / 1e9:,.1f} GB); choose fewer {setting.replace('_', ' ')}"
+            f"replications would need about {size(needed)} "
+            f"{what} ({size(room)}); choose fewer {setting.replace('_', ' ')}"
         )
         return InputError([Problem(experiment.file, f"experiment.{setting}", replications, allowed)])
 
@@ -368,27 +437,35 @@ def finish(
     seconds: float,
     runs_now: int,
 ) -> ExperimentResult:
-    """Gather the planned chunks into runs.parquet, summarise, draw, and mark the manifest
-    complete (or failed, if no chunk succeeded: the tables are there, with no runs in them).
-    Other chunk files (none, unless the plan changed) are left out and removed."""
+    """Gather the planned chunks into runs.parquet, summarise, draw, record every file's hash
+    and mark the manifest complete (or failed, if no chunk succeeded: the tables are there, with
+    no runs in them); then remove the chunk files."""
     from sim.figures import formation_figure
 
+    records: dict[str, dict] = manifest["chunks"]
     tallies = Tallies(experiment)
-    gather_runs(folder, chunks, experiment, tallies)
-    trajectories = folder.read_chunks([c.name for c in chunks], "trajectories")
-    if trajectories.num_rows:
+    files = {"runs.parquet": gather_runs(folder, chunks, records, experiment, tallies)}
+    followed = [
+        folder.read_chunk(c.name, records[c.name], "trajectories")
+        for c in chunks
+        if records.get(c.name, {}).get("trajectories_sha256")
+    ]
+    if followed:
+        trajectories = pa.concat_tables(followed)
         order = pa.compute.sort_indices(
             trajectories,
             [("point", "ascending"), ("month", "ascending"), ("regency", "ascending"), ("attribute", "ascending")],
         )
-        folder.write_table("trajectories.parquet", trajectories.take(order))
+        files["trajectories.parquet"] = folder.write_table("trajectories.parquet", trajectories.take(order))
     summary = tallies.summary()
-    folder.write_text("summary.csv", summary.to_csv(index=False))
-    formation_figure(summary, folder.figure_path("formation.png"), experiment.months)
+    files["summary.csv"] = folder.write_text("summary.csv", summary.to_csv(index=False))
+    formation_figure(summary, folder.path / "figures" / "formation.png", experiment.months)  # redrawn by reports
     done, failed_runs = int(summary["replications"].sum()), sum(f["runs"] for f in manifest["failures"])
+    manifest.pop("chunks")  # runs.parquet holds them now, and its hash stands for them
     manifest.update(
         status="complete" if done else "failed",  # failed: every chunk failed, the errors are in "failures"
         finished=now(),
+        files=files,
         runs={"done": done, "failed": failed_runs, "this_session": runs_now},
         seconds_this_session=round(seconds, 3),
         runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
@@ -398,16 +475,17 @@ def finish(
     return ExperimentResult(folder.path, summary, manifest)
 
 
-def gather_runs(folder: ResultsFolder, chunks: list[Chunk], experiment: Experiment, tallies: Tallies) -> None:
-    """Write runs.parquet from the chunk files, one row per run in (point, replication) order,
-    with what each point is, and add each point's runs to its tallies on the way. A chunk file
-    is read when its first cell comes up and let go after its last: memory holds a few chunks
-    and a row group, however many runs there are."""
-    found = folder.finished_chunks()
+def gather_runs(
+    folder: ResultsFolder, chunks: list[Chunk], records: dict, experiment: Experiment, tallies: Tallies
+) -> str:
+    """Write runs.parquet from the recorded chunks, one row per run in (point, replication)
+    order, with what each point is, and add each point's runs to its tallies on the way; return
+    its hash. A chunk file is read (and verified) when its first cell comes up and let go after
+    its last: memory holds a few chunks and a row group, however many runs there are."""
     cells = sorted(
         (cell.point, cell.first, chunk.name, offset, cell.count)
         for chunk in chunks
-        if chunk.name in found
+        if chunk.name in records
         for cell, offset in zip(chunk.cells, np.cumsum([0] + [c.count for c in chunk.cells]), strict=False)
     )
     last_use = {name: i for i, (_, _, name, _, _) in enumerate(cells)}
@@ -418,7 +496,7 @@ def gather_runs(folder: ResultsFolder, chunks: list[Chunk], experiment: Experime
         loaded: dict[str, pa.Table] = {}
         for i, (point, _, name, offset, count) in enumerate(cells):
             if name not in loaded:
-                loaded[name] = pq.read_table(found[name])
+                loaded[name] = folder.read_chunk(name, records[name])
             runs = loaded[name].slice(offset, count)
             if last_use[name] == i:
                 del loaded[name]
@@ -428,7 +506,7 @@ def gather_runs(folder: ResultsFolder, chunks: list[Chunk], experiment: Experime
                 [*rows.columns, *runs.select(schema.names[labels.num_columns :]).columns], schema=schema
             )
 
-    folder.write_row_groups("runs.parquet", schema, labelled_runs())
+    return folder.write_row_groups("runs.parquet", schema, labelled_runs())
 
 
 def run_schema(experiment: Experiment) -> pa.Schema:

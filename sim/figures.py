@@ -6,6 +6,7 @@ Each function draws one figure from tidy tables (`sim/analysis.py`) and saves it
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -17,7 +18,12 @@ import pandas as pd
 
 from sim.analysis import Discovery
 from sim.stages import ATTRIBUTES, Stage
+from sim.storage import write_atomically
 from sim.terms import factor_name, level_label, setup_name, stage_name, term
+
+matplotlib.rcParams["text.parse_math"] = False  # names are data: "$5$" is a name, not TeX
+# A name in a script the bundled font lacks (emoji) is drawn as boxes; the HTML report shows it.
+warnings.filterwarnings("ignore", "Glyph .* missing from font")
 
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 SETUP_COLOURS = {
@@ -45,8 +51,15 @@ def _finish(figure: plt.Figure, axes: list[plt.Axes], path: Path) -> Path:
     for axis in axes:
         axis.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    figure.savefig(path, dpi=150)
-    plt.close(figure)
+    return save(figure, path)
+
+
+def save(figure: plt.Figure, path: Path, **options) -> Path:
+    """Write the figure as a PNG, atomically (a full disk leaves the old file, not half a new one)."""
+    try:
+        write_atomically(path, lambda tmp: figure.savefig(tmp, format="png", dpi=150, **options))
+    finally:
+        plt.close(figure)
     return path
 
 
@@ -281,9 +294,7 @@ def barriers_figure(profiles: pd.DataFrame, regencies: list[str], path: Path, la
         axis.axis("off")
     figure.suptitle(f"{term('title.barriers', lang)} ({term('axis.share', lang)}, %)", fontsize=11)
     figure.tight_layout()
-    figure.savefig(path, dpi=150)
-    plt.close(figure)
-    return path
+    return save(figure, path)
 
 
 def trajectories_figure(
@@ -369,9 +380,7 @@ def grid_map_figure(table: pd.DataFrame, first: str, second: str, path: Path, la
         axis.set_title(setup_name(preset, lang), fontsize=10)
     figure.colorbar(image, ax=list(axes[0]), label=term("axis.formed_short", lang), shrink=0.85)
     figure.suptitle(term("title.map", lang), fontsize=11)
-    figure.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(figure)
-    return path
+    return save(figure, path, bbox_inches="tight")
 
 
 def sensitivity_figure(table: pd.DataFrame, kind: str, path: Path, lang: str = "en") -> Path:

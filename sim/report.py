@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from sim.analysis import (
 )
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
-from sim.storage import write_atomically
+from sim.storage import ResultsFolder, is_disk_fault, write_text
 from sim.terms import BARRIER_WORDS, factor_name, level_label, number, setup_name, term
 
 MAX_TRAJECTORY_FIGURES = 8
@@ -53,7 +54,24 @@ class Section:
 
 
 def build_report(folder: str | Path, lang: str = "en") -> Path:
-    """Write DIR/report.html and the figures (DIR/figures, or DIR/figures/id in Indonesian)."""
+    """Write DIR/report.html and the figures (DIR/figures, or DIR/figures/id in Indonesian),
+    holding the folder's lock: no experiment writes into it meanwhile. A fault of the disk
+    (full, read-only) is an InputError that says what was kept: every file is written whole or
+    not at all, so the results and any earlier report stand."""
+    owner = ResultsFolder(folder)
+    with owner.owned(make=False):
+        try:
+            return _build_report(folder, lang)
+        except OSError as error:
+            if not is_disk_fault(error):
+                raise
+            raise owner.refuse(
+                f"the report could not be written ({error.strerror or error}); the results and any earlier "
+                "report are untouched; free some space or choose a folder you can write, then run it again"
+            ) from None
+
+
+def _build_report(folder: str | Path, lang: str) -> Path:
     results = load_results(folder)
     figure_folder = results.folder / "figures" / ("" if lang == "en" else lang)
     figure_folder.mkdir(parents=True, exist_ok=True)
@@ -67,8 +85,13 @@ def build_report(folder: str | Path, lang: str = "en") -> Path:
     sections += trajectories(results, figure_folder, lang)
     page = render(results, findings, sections, lang)
     path = results.folder / "report.html"
-    write_atomically(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    write_text(path, page)
     return path
+
+
+def file_safe(name: str) -> str:
+    """A name as part of a file name: letters, digits, - and _ kept, anything else _."""
+    return re.sub(r"[^\w-]", "_", name, flags=re.ASCII)
 
 
 def named(results: Results, lang: str) -> pd.DataFrame:
@@ -199,7 +222,7 @@ def effects_section(results: Results, summary: pd.DataFrame, folder: Path, lang:
     effects = main_effects(summary, results.factors, EFFECT_OUTPUTS)
     shown, rows = [], []
     for preset, group in effects.groupby("preset", sort=False):
-        name = f"effects_{preset}.png" if effects["preset"].nunique() > 1 else "effects.png"
+        name = f"effects_{file_safe(preset)}.png" if effects["preset"].nunique() > 1 else "effects.png"
         shown.append(figures.effects_figure(group, folder / name, lang))
         formation = group[group["output"] == "formation_rate"].set_index(["factor", "level"], drop=False)
         months = group[group["output"] == "months_in_force"].set_index(["factor", "level"])
@@ -294,7 +317,9 @@ def discovery_section(
             )
         )
         if len(factors) >= 2:
-            shown.append(figures.discovery_figure(summary, found, factors, folder / f"discovery_{preset}.png", lang))
+            shown.append(
+                figures.discovery_figure(summary, found, factors, folder / f"discovery_{file_safe(preset)}.png", lang)
+            )
         rows.append((setup_name(preset, lang), box, percent(found.coverage), percent(found.density)))
     header = [
         term("table.setup", lang),
