@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
+import shlex
 import socket
 import sys
 import traceback
@@ -16,7 +18,7 @@ from sim.dashboard.server import serve
 from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
 from sim.experiment import Interrupted, run_experiment
-from sim.machine import memory_available
+from sim.machine import memory_available, size
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
 from sim.report import build_report
@@ -142,7 +144,7 @@ def replications_problems(replications: int, engine: str, scenario: Scenario | N
         needed, available = memory_needed(scenario.params(), replications), memory_available()
         if available is not None and needed > 0.8 * available:
             return problem(
-                f"would need about {needed / 1e9:.1f} GB of memory for its results, and {available / 1e9:.1f} GB "
+                f"would need about {size(needed)} of memory for its results, and {size(available)} "
                 "are available; run fewer replications"
             )
     return []
@@ -175,12 +177,26 @@ def command_experiment(args: argparse.Namespace) -> int:
     try:
         with console.progress_bar(0) as bar:
             result = run_experiment(
-                experiment, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume, progress=bar
+                experiment,
+                out,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                resume=args.resume,
+                progress=bar,
+                notify=lambda message: bar.write(f"note: {message}", file=sys.stderr),
             )
     except Interrupted as stop:
-        command = " ".join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
-        print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
-        return 130
+        command = shlex.join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
+        if stop.fault is None:
+            print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
+            return 130
+        print(
+            f"kerjasama: stopped: could not write in {out} ({stop.fault.strerror or stop.fault}); "
+            f"{stop.saved:,} runs are saved there, every file whole. Free some space (or make the folder "
+            f"writable), then continue with: {command}",
+            file=sys.stderr,
+        )
+        return 1
     if result.manifest["status"] == "failed":
         errors = sorted({failure["error"] for failure in result.manifest["failures"]})
         print(
@@ -202,16 +218,43 @@ def command_report(args: argparse.Namespace) -> int:
 def command_dashboard(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise InputError([Problem("command line", "--port", args.port, "must be a whole number from 1 to 65535")])
-    try:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((args.host, args.port))
-    except OSError as error:
-        allowed = f"must be an address of this machine with a free port ({error.strerror or error})"
-        raise InputError([Problem("command line", "--host/--port", f"{args.host}:{args.port}", allowed)]) from None
-    print(f"Kerjasama dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    problem = listen_problem(args.host, args.port)
+    if problem:
+        raise InputError([Problem("command line", "--host/--port", f"{args.host}:{args.port}", problem)])
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Kerjasama dashboard on http://{shown}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    if not is_loopback(args.host):
+        print(
+            f"note: --host {args.host} makes the page reachable from the network (anyone who can reach this "
+            "computer can open it); --host 127.0.0.1 keeps it to this computer",
+            file=sys.stderr,
+        )
     serve(args.host, args.port, args.lang)
     return 0
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why the dashboard cannot listen there (IPv4 or IPv6), or None."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError) as error:
+        return f"must be an address or host name of this machine ({error})"
+    try:
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return f"must be an address of this machine with a free port ({error.strerror or error})"
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def command_validate(args: argparse.Namespace) -> int:
@@ -261,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kerjasama run | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+        return 141  # what a shell reports for a program ended by SIGPIPE
     except Exception as error:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("KERJASAMA_DEBUG"):
             traceback.print_exc()

@@ -12,7 +12,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import select
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ ATTEMPTS = 3  # tries per chunk before its runs are recorded as failed
 TIMEOUT = 600.0  # seconds to wait for any chunk to finish before a chunk is given up as lost
 PROBE_TIMEOUT = 5.0  # seconds for a Dask scheduler's address to accept a connection
 CONNECT_TIMEOUT = 10.0  # seconds for the scheduler to answer the Dask client
+ANSWER_TIMEOUT = 15.0  # seconds before a scheduler that does not answer at all is given up
 
 
 class InProcess:
@@ -81,9 +85,40 @@ def local(workers: int | None) -> Executor:
         return Executor({"kind": "local", "workers": 1}, InProcess, in_flight=1)
     return Executor(
         {"kind": "local", "workers": workers},
-        lambda: cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")),
+        lambda: cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=follow_parent,
+            initargs=(os.getpid(),),
+        ),
         in_flight=2 * workers,
     )
+
+
+def follow_parent(parent: int) -> None:
+    """In a worker: end this process when the process that runs the experiment ends, however it
+    ends (the OOM killer's SIGKILL included), instead of living on as an orphan. A worker's
+    parent is the fork server, so the experiment's process is watched by its PID."""
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(parent)  # Linux: readable once the process has ended
+        except (AttributeError, OSError):
+            handle = None
+        while True:
+            if handle is not None:
+                select.select([handle], [], [])
+                break
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def dask(address: str) -> Executor:
@@ -109,10 +144,7 @@ def dask(address: str) -> Executor:
         socket.create_connection((host, port), timeout=PROBE_TIMEOUT).close()
     except OSError as error:
         raise refuse(f"nothing answers there ({error})") from None
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
-    except Exception as error:  # whatever answered, it is not a scheduler the client can use
-        raise refuse(f"no Dask scheduler answers there ({type(error).__name__}: {error})") from None
+    client = _connect(Client, address, refuse)
     workers = len(client.scheduler_info().get("workers", {}))
     return Executor(
         {"kind": "dask", "scheduler": address, "workers": workers},
@@ -120,6 +152,29 @@ def dask(address: str) -> Executor:
         in_flight=max(4, 2 * workers),
         close=client.close,
     )
+
+
+def _connect(client_class: Any, address: str, refuse: Callable[[str], InputError]) -> Any:
+    """A Dask client, or a refusal within ANSWER_TIMEOUT: a program that accepts the connection
+    and never answers keeps Dask's own client waiting for minutes, so it connects in a thread
+    that is abandoned (a daemon: it does not keep the process alive) when the time is up."""
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_class(address, timeout=CONNECT_TIMEOUT)
+        except Exception as error:  # whatever answered, it is not a scheduler the client can use
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(ANSWER_TIMEOUT)
+    if "client" in outcome:
+        return outcome["client"]
+    if "error" in outcome:
+        error = outcome["error"]
+        raise refuse(f"no Dask scheduler answers there ({type(error).__name__}: {error})")
+    raise refuse(f"a program accepts connections there, but no Dask scheduler answered within {ANSWER_TIMEOUT:.0f} s")
 
 
 def run_chunks(

@@ -23,3 +23,11 @@ def disk_free(path: Path) -> tuple[int, Path]:
     """Bytes free on the disk that holds `path` (or would hold it), and the folder measured."""
     existing = next(p for p in (path, *path.parents) if p.exists())
     return shutil.disk_usage(existing).free, existing
+
+
+def size(bytes_: float) -> str:
+    """A size people read at a glance: '3.2 GB', '740 MB', '12 kB'."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if bytes_ >= scale:
+            return f"{bytes_ / scale:,.1f} {unit}"
+    return f"{bytes_:.0f} bytes"
