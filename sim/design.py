@@ -41,6 +41,7 @@ from sim.validation import (
     Table,
     Text,
     check,
+    name_problem,
     read_toml,
     suggest,
 )
@@ -48,6 +49,7 @@ from sim.validation import (
 KINDS = ("grid", "lhs", "sobol", "morris")
 OUTPUTS = ("formation_rate", "sustained_rate", "months_in_force", "months_to_formation")
 ARM_KEYS = ("name", "preset", "description")
+MAX_POINTS = 200_000  # design points: the Sobol analysis of docs/experiments.md has 22,528
 CHECKED_POINTS = 50  # points of a sampled design built and checked when the file is loaded
 
 EXPERIMENT = Table(
@@ -260,6 +262,8 @@ def _build(document: dict, shown: str, text: str, scenario: Scenario, problems: 
         factors = _factors(document.get("factors"), kind, shown, names, problems)
         if kind is not None:
             _check_design_settings(design, kind, shown, problems)
+        if not problems:
+            _check_design_size(kind, design, factors, chosen, shown, problems)
         points = () if problems else _design_points(kind, design, factors, chosen, settings["seed"])
     if problems:
         raise InputError(problems)
@@ -300,6 +304,8 @@ def _arms(
                 Problem(shown, f"{where}.name", name if "name" in arm else WHOLE_FILE, "every arm needs a name (text)")
             )
             name = f"arm {i}"
+        elif name_problem(name):
+            problems.append(Problem(shown, f"{where}.name", name, f"arm names {name_problem(name)}"))
         elif name in seen:
             problems.append(Problem(shown, f"{where}.name", name, "arm names must be different from each other"))
         seen.add(name)
@@ -425,6 +431,34 @@ def _check_design_settings(design: dict, kind: str, shown: str, problems: list[P
                 "design.base_samples",
                 n,
                 f"must be a power of 2 for Sobol sequences, e.g. {2 ** round(math.log2(n))}",
+            )
+        )
+
+
+def _check_design_size(
+    kind: str, design: dict, factors: tuple[Factor, ...], presets: tuple[str, ...], shown: str, problems: list
+) -> None:
+    """Refuse, before a point is generated, a design with more points than a run can plan,
+    hold and summarise (each point is a few kB of memory and a row of every summary)."""
+    d = len(factors)
+    rows = {
+        "grid": lambda: math.prod(len(f.values) for f in factors),
+        "lhs": lambda: design["points"],
+        "sobol": lambda: design["base_samples"] * (2 * d + 2 if design.get("second_order", True) else d + 2),
+        "morris": lambda: design["trajectories"] * (d + 1),
+    }[kind]()
+    total = rows * max(1, len(presets))
+    if total > MAX_POINTS:
+        setting = {"grid": "factors", "lhs": "design.points", "sobol": "design.base_samples"}.get(
+            kind, "design.trajectories"
+        )
+        problems.append(
+            Problem(
+                shown,
+                setting,
+                WHOLE_FILE if kind == "grid" else design[setting.removeprefix("design.")],
+                f"the design would have {total:,} points ({rows:,} x {max(1, len(presets))} presets); "
+                f"at most {MAX_POINTS:,} are allowed: choose fewer",
             )
         )
 

@@ -57,7 +57,10 @@ WHOLE = Number(1, integer=True)
 
 REGENCY = Table(
     {
-        "name": Text(pattern=r"[^.*\s\"'][^.*\"']*", describe="must be a name without dots, quotes or '*'"),
+        "name": Text(
+            pattern=r"[^.*\s\"'\x00-\x1f\x7f][^.*\"'\x00-\x1f\x7f]{0,79}",
+            describe="must be a name of at most 80 characters without dots, quotes, '*' or control characters",
+        ),
         "full_name": Text(),
         "capital": Text(),
         **{attribute: UNIT for attribute in REGENCY_ATTRIBUTES},

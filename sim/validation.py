@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,29 +64,78 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+NAME_LENGTH = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name the user chooses (an arm, a preset, a programme) cannot be used, or None. Any
+    Unicode is data; only what breaks a line, a table or a file name is refused."""
+    if not name.strip():
+        return "must not be empty"
+    if _CONTROL.search(name):
+        return "must not hold control characters (tabs, line breaks)"
+    if len(name) > NAME_LENGTH:
+        return f"must be at most {NAME_LENGTH} characters"
+    return None
+
+
 def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' when a close option exists, else ''."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+MAX_INPUT_BYTES = 1_000_000  # a scenario is about 15 kB; anything near this is not one
+MAX_DEPTH = 20  # tables and lists inside each other; the scenario schema needs 4
+
+
 def read_toml(path: str | Path, shown_as: str | None = None) -> dict:
-    """Parse a TOML file, turning a missing, unreadable, empty or malformed file into a Problem."""
+    """Parse a TOML file, turning a missing, unreadable, oversized, empty or malformed file (or
+    a FIFO, device or folder, which are refused before they are read) into a Problem."""
     name = shown_as or str(path)
+
+    def refuse(allowed: str) -> InputError:
+        return InputError([Problem(name, "", WHOLE_FILE, allowed)])
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        status = os.stat(path)
+        if stat.S_ISDIR(status.st_mode):
+            raise refuse("is a folder, not a TOML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise refuse("is not a regular file (a pipe, a device or a socket); give a TOML file")
+        if status.st_size > MAX_INPUT_BYTES:
+            raise refuse(f"is {status.st_size:,} bytes; a scenario or experiment file is at most {MAX_INPUT_BYTES:,}")
+        with open(path, "rb") as file:
+            data = file.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
-        raise InputError([Problem(name, "", WHOLE_FILE, "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "", WHOLE_FILE, "is a folder, not a TOML file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, "", WHOLE_FILE, f"cannot be read as UTF-8 text ({error})")]) from None
-    if not text.strip():
-        raise InputError([Problem(name, "", WHOLE_FILE, "the file is empty; a TOML file is expected")])
+        raise refuse("no such file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise refuse(f"is over {MAX_INPUT_BYTES:,} bytes; a scenario or experiment file is at most that")
     try:
-        return tomllib.loads(text)
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows Notepad writes one) is dropped
+    except UnicodeDecodeError as error:
+        raise refuse(f"cannot be read as UTF-8 text ({error})") from None
+    if not text.strip():
+        raise refuse("the file is empty; a TOML file is expected")
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError([Problem(name, "", WHOLE_FILE, f"is not valid TOML: {error}")]) from None
+        raise refuse(f"is not valid TOML: {error}") from None
+    except RecursionError:
+        raise refuse(f"nests tables or lists too deeply (at most {MAX_DEPTH} levels)") from None
+    if _depth(document) > MAX_DEPTH:
+        raise refuse(f"nests tables or lists too deeply (at most {MAX_DEPTH} levels)")
+    return document
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return max((_depth(item, level + 1) for item in items), default=level)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,6 +289,10 @@ class Named:
         if len(value) < self.min_items:
             ctx.report(path, value, f"must hold at least {self.min_items} entries")
         for key, item in value.items():
+            wrong = name_problem(key)
+            if wrong:
+                ctx.report(_join(path, key), key, f"names {wrong}")
+                continue
             self.item.check(item, _join(path, key), ctx)
 
 
