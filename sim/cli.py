@@ -191,9 +191,8 @@ def command_experiment(args: argparse.Namespace) -> int:
             print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
             return 130
         print(
-            f"kerjasama: stopped: could not write in {out} ({stop.fault.strerror or stop.fault}); "
-            f"{stop.saved:,} runs are saved there, every file whole. Free some space (or make the folder "
-            f"writable), then continue with: {command}",
+            f"kerjasama: stopped: {stop.fault}; {stop.saved:,} runs are saved in {out}, every file whole. "
+            f"Free some space or make the folder writable if that was the fault, then continue with: {command}",
             file=sys.stderr,
         )
         return 1
@@ -296,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -36,7 +36,7 @@ from sim.machine import disk_free, memory_available, size
 from sim.outcomes import outcome_columns, outcomes, wilson
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
-from sim.storage import ResultsFolder, is_disk_fault
+from sim.storage import DamagedFile, ResultsFolder, is_disk_fault
 from sim.summary import Tallies, point_table
 from sim.validation import InputError, Problem
 
@@ -82,10 +82,11 @@ class Task:
 
 
 class Interrupted(Exception):
-    """Ctrl-C, or a fault of the disk (`fault`: full, read-only...): the chunks already
-    finished are on disk and recorded; the run can be resumed."""
+    """Ctrl-C, or a fault (`fault`: what happened — a full or read-only disk, a file that
+    changed while it was read): the chunks already finished are on disk and recorded; the run
+    can be resumed."""
 
-    def __init__(self, saved: int, fault: OSError | None = None):
+    def __init__(self, saved: int, fault: str | None = None):
         self.saved, self.fault = saved, fault
         super().__init__(f"interrupted with {saved} runs saved" + (f" ({fault})" if fault else ""))
 
@@ -276,7 +277,12 @@ def run_experiment(
     folder = ResultsFolder(out)
     code = code_version()
     with folder.owned():
-        status = folder.claim({"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume)
+        try:
+            status = folder.claim(
+                {"experiment": experiment.name, "identity": experiment.identity, "code": code}, resume
+            )
+        except OSError as error:
+            raise folder.refuse(f"cannot be read or tidied ({error.strerror or error}); choose another --out") from None
         if status == "complete":
             summary = pd.read_csv(folder.path / "summary.csv")
             return ExperimentResult(folder.path, summary, folder.manifest(), reused=True)
@@ -285,10 +291,11 @@ def run_experiment(
         executor = dask(scheduler) if scheduler else local(workers)
         previous = folder.manifest() if status == "resume" else None
         manifest = start_manifest(experiment, code, executor, previous)
-        manifest["chunks"] = trusted_chunks(folder, (previous or {}).get("chunks"), notify)
-        records: dict[str, dict] = manifest["chunks"]
+        records: dict[str, dict] = {}
         saved = lambda: sum(record["runs"] for record in records.values())  # noqa: E731
         try:
+            records.update(trusted_chunks(folder, (previous or {}).get("chunks"), notify))
+            manifest["chunks"] = records
             folder.write_manifest(manifest)
             planned, seconds, runs_now = run_rounds(experiment, folder, executor, manifest, progress, notify)
             result = finish(experiment, folder, planned, manifest, seconds, runs_now)
@@ -296,21 +303,35 @@ def run_experiment(
             executor.shutdown(cancel=True)
             mark_interrupted(folder, manifest)
             raise Interrupted(saved()) from None
+        except DamagedFile as error:  # changed after it was checked: the resume checks it again
+            executor.shutdown(cancel=True)
+            mark_interrupted(folder, manifest, str(error))
+            raise Interrupted(saved(), f"{error}; a resume runs it again") from None
         except OSError as error:
+            executor.shutdown(cancel=True)
             if not is_disk_fault(error):
                 raise
-            executor.shutdown(cancel=True)
-            mark_interrupted(folder, manifest, error)
-            raise Interrupted(saved(), error) from None
+            fault = f"could not write in {folder.path} ({error.strerror or error})"
+            mark_interrupted(folder, manifest, f"{fault} (errno {error.errno})")
+            raise Interrupted(saved(), fault) from None
+        except BaseException:
+            executor.shutdown(cancel=True)  # no workers left behind by an error of this process
+            raise
         executor.shutdown()
         return result
 
 
-def mark_interrupted(folder: ResultsFolder, manifest: dict, fault: OSError | None = None) -> None:
-    """Say so in the manifest, if the disk still lets it be said (a full disk may not)."""
+def mark_interrupted(folder: ResultsFolder, manifest: dict, fault: str | None = None) -> None:
+    """Say so in the manifest, if the disk still lets it be said (a full disk may not), unless
+    the run got as far as marking itself complete (or failed) first."""
+    try:
+        if (folder.manifest() or {}).get("status") in ("complete", "failed"):
+            return
+    except InputError:
+        return
     manifest.update(status="interrupted", interrupted=now())
     if fault is not None:
-        manifest["fault"] = f"{fault.strerror or fault} (errno {fault.errno})"
+        manifest["fault"] = fault
     try:
         folder.write_manifest(manifest)
     except OSError:
@@ -461,8 +482,8 @@ def finish(
     files["summary.csv"] = folder.write_text("summary.csv", summary.to_csv(index=False))
     formation_figure(summary, folder.path / "figures" / "formation.png", experiment.months)  # redrawn by reports
     done, failed_runs = int(summary["replications"].sum()), sum(f["runs"] for f in manifest["failures"])
-    manifest.pop("chunks")  # runs.parquet holds them now, and its hash stands for them
-    manifest.update(
+    final = {key: value for key, value in manifest.items() if key != "chunks"}  # runs.parquet's hash stands for them
+    final.update(
         status="complete" if done else "failed",  # failed: every chunk failed, the errors are in "failures"
         finished=now(),
         files=files,
@@ -470,9 +491,9 @@ def finish(
         seconds_this_session=round(seconds, 3),
         runs_per_second_this_session=round(runs_now / seconds, 1) if seconds > 0 else None,
     )
-    folder.write_manifest(manifest)
+    folder.write_manifest(final)
     folder.drop_chunks()
-    return ExperimentResult(folder.path, summary, manifest)
+    return ExperimentResult(folder.path, summary, final)
 
 
 def gather_runs(

@@ -10,6 +10,8 @@ carries (grids: main effects), sensitivity indices (sobol, morris) and scenario 
 from __future__ import annotations
 
 import base64
+import errno
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -65,9 +67,16 @@ def build_report(folder: str | Path, lang: str = "en") -> Path:
         except OSError as error:
             if not is_disk_fault(error):
                 raise
+            advice = (
+                "free some space, then run it again"
+                if error.errno in (errno.ENOSPC, errno.EDQUOT)
+                else "copy the folder somewhere you can write and report there"
+                if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+                else "check the disk, then run it again"
+            )
             raise owner.refuse(
-                f"the report could not be written ({error.strerror or error}); the results and any earlier "
-                "report are untouched; free some space or choose a folder you can write, then run it again"
+                f"the report could not be made ({error.strerror or error}); the results and any earlier "
+                f"report are untouched; {advice}"
             ) from None
 
 
@@ -90,8 +99,10 @@ def _build_report(folder: str | Path, lang: str) -> Path:
 
 
 def file_safe(name: str) -> str:
-    """A name as part of a file name: letters, digits, - and _ kept, anything else _."""
-    return re.sub(r"[^\w-]", "_", name, flags=re.ASCII)
+    """A name as part of a file name: letters, digits, - and _ kept, anything else _, and a
+    short hash of the name where anything was changed, so that two names never share a file."""
+    safe = re.sub(r"[^\w-]", "_", name, flags=re.ASCII)
+    return safe if safe == name else f"{safe}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def named(results: Results, lang: str) -> pd.DataFrame:

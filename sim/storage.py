@@ -168,12 +168,17 @@ class ResultsFolder:
                 raise self.refuse(f"cannot be made ({error.strerror}); choose another --out") from None
         elif not self.path.is_dir():
             raise self.refuse("no such results folder")
+        lock = self.path / LOCK
+        fresh = not lock.exists()
         try:
-            handle = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o666 & ~UMASK)
+            handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~UMASK)
         except OSError as error:
-            if make:
-                raise self.refuse(f"cannot be written ({error.strerror}); choose another --out") from None
-            handle = None  # a read-only folder can still be read, by one reader or many
+            try:  # a lock file this user cannot write (another's, or a read-only folder): lock it read-only
+                handle = os.open(lock, os.O_RDONLY)
+            except OSError:
+                if make:
+                    raise self.refuse(f"cannot be written ({error.strerror}); choose another --out") from None
+                handle = None  # a read-only folder without a lock file: nothing can be written into it anyway
         if handle is None:
             yield
             return
@@ -186,13 +191,16 @@ class ResultsFolder:
                     f"is in use by another Kerjasama process (PID {owner}); wait until it ends, "
                     "or choose another folder"
                 ) from None
-            os.ftruncate(handle, 0)
-            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+            try:
+                os.ftruncate(handle, 0)
+                os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+            except OSError:
+                pass  # the PID only informs a second process; a full disk or a read-only lock is no reason to stop
             try:
                 yield
-            except InputError:  # refused before anything was written: leave no folder behind
-                if made and {p.name for p in self.path.iterdir()} <= {LOCK}:
-                    (self.path / LOCK).unlink()
+            except InputError:  # refused before anything was written: leave nothing behind
+                if fresh and {p.name for p in self.path.iterdir()} <= {LOCK}:
+                    lock.unlink(missing_ok=True)
                     for folder in made:
                         folder.rmdir()
                 raise
@@ -205,20 +213,28 @@ class ResultsFolder:
             where = "is a file" if existing == self.path else f"cannot be made: {existing} is a file"
             raise self.refuse(f"{where}, not a folder; choose another --out")
         if not os.access(existing, os.R_OK | os.W_OK | os.X_OK):
-            raise self.refuse(f"cannot be written: no permission to write in {existing}; choose another --out")
+            raise self.refuse(
+                f"cannot be written: no permission to write in {existing} (or its disk is read-only); choose another --out"
+            )
 
     # What is there ---------------------------------------------------------------------------
 
     def manifest(self) -> dict | None:
+        """The manifest, or None where there is none or it is not JSON; InputError if the disk
+        will not give it."""
         try:
             manifest = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
             return None
+        except OSError as error:
+            raise self.refuse(f"its manifest.json cannot be read ({error.strerror or error})") from None
         return manifest if isinstance(manifest, dict) else None
 
     def leftovers(self) -> list[Path]:
-        """Temporary files a killed writer left behind (never part of the results)."""
-        return [p for p in self.path.rglob(".*.part") if p.is_file()]
+        """Temporary files a killed writer of Kerjasama left behind in this folder (never part of
+        the results): `.<name>.<random>.part` in the folder, chunks/ and figures/."""
+        places = [self.path, self.chunks, self.path / "figures", *(self.path / "figures").glob("*/")]
+        return [p for folder in places if folder.is_dir() for p in folder.glob(".*.*.part") if p.is_file()]
 
     def claim(self, owner: dict[str, str], resume: bool) -> str:
         """Decide what a run into this (owned) folder does: "new", "resume" or "complete".
@@ -230,15 +246,16 @@ class ResultsFolder:
         Temporary files of a killed writer are removed first; a folder that holds nothing else
         (a kill during the very first write of the manifest) is new.
         """
-        for path in self.leftovers():
-            path.unlink()
         manifest = self.manifest()
-        present = {p.name for p in self.path.iterdir()} - {LOCK}
-        if manifest is None and present <= {"chunks"} and not any(self.chunks.glob("[!.]*")):
-            if self.chunks.is_dir():
-                self.chunks.rmdir()
-            return "new"
-        if manifest is None:
+        if manifest is None:  # ours only if all it holds is what a kill during the first write leaves
+            leftovers = set(self.path.glob(f".{MANIFEST}.*.part"))
+            present = [p for p in self.path.iterdir() if p.name != LOCK and p not in leftovers]
+            if not present or (present == [self.chunks] and not any(self.chunks.iterdir())):
+                for path in leftovers:
+                    path.unlink()
+                if self.chunks.is_dir():
+                    self.chunks.rmdir()
+                return "new"
             raise self.refuse(
                 "holds files but no readable manifest.json: it is not a results folder of Kerjasama; "
                 "choose another --out"
@@ -257,6 +274,8 @@ class ResultsFolder:
                 f"this is {owner['code']}: results of two versions are not mixed; choose another --out, or delete "
                 "the folder to start again"
             )
+        for path in self.leftovers():  # the folder is this experiment's: its writer's leftovers can go
+            path.unlink()
         if manifest.get("status") == "complete":
             self.verify_files(manifest)
             self.drop_chunks()  # a kill between marking it complete and removing them
@@ -303,6 +322,8 @@ class ResultsFolder:
 
     def check_chunk(self, name: str, record: dict) -> str | None:
         """Why a chunk the manifest records cannot be trusted (missing, damaged), or None."""
+        if not isinstance(record, dict) or not isinstance(record.get("sha256"), str):
+            return "its record in manifest.json has no SHA-256"
         for kind, key in (("chunk", "sha256"), ("trajectories", "trajectories_sha256")):
             if record.get(key) is None:
                 continue
