@@ -609,3 +609,28 @@ def test_designs_too_big_to_plan_are_refused_before_points_are_made(tmp_path, ca
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert setting in err and "at most 200,000 are allowed" in err
+
+
+def test_a_ctrl_c_after_the_run_is_complete_keeps_it_complete(tmp_path, monkeypatch, experiment_file, clean):
+    from sim.storage import ResultsFolder
+
+    def interrupted_while_tidying(self):
+        raise KeyboardInterrupt
+
+    honest = ResultsFolder.drop_chunks
+    monkeypatch.setattr(ResultsFolder, "drop_chunks", interrupted_while_tidying)
+    out = tmp_path / "out"
+    assert main(["experiment", str(experiment_file), "--out", str(out), "--workers", "1"]) == 130
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    monkeypatch.setattr(ResultsFolder, "drop_chunks", honest)
+    assert main(["experiment", str(experiment_file), "--out", str(out)]) == 0  # complete: reused, tidied
+    assert_same_results(out, clean)
+
+
+def test_names_made_into_file_names_never_share_a_file():
+    from sim.report import file_safe
+
+    names = ["rm_plus", "RM+", "RM-", "RM−", "مالاكا", "ملاكا", "a/b", "a_b"]
+    safe = [file_safe(name) for name in names]
+    assert len(set(safe)) == len(names) and file_safe("rm_plus") == "rm_plus"
+    assert all(re.fullmatch(r"[\w-]+", name, flags=re.ASCII) for name in safe)
