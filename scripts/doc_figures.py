@@ -42,8 +42,9 @@ from sim.ensemble import run_ensemble  # noqa: E402
 from sim.experiment import run_experiment  # noqa: E402
 from sim.outcomes import paired_difference, paired_mean_difference  # noqa: E402
 from sim.scenario import builtin_file, load_scenario  # noqa: E402
-from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES  # noqa: E402
+from sim.stages import ATTRIBUTES  # noqa: E402
 from sim.terms import BARRIER_WORDS, factor_name, level_label, setup_name  # noqa: E402
+from sim.uncertainty import assumed_numbers  # noqa: E402
 
 SEED = 1  # the seed the docs quote; the tests check the patterns with another (tests/test_patterns.py)
 RUNS = 2000  # replications per setup in the validation tables: a 95 % interval of at most ±2.2 points
@@ -339,43 +340,6 @@ def block_sensitivity() -> str:
     )
 
 
-ASSUMED = re.compile(r"^\s*(?P<key>[A-Za-z_\"*]+)\s*=\s*(?P<value>-?[0-9][0-9.]*)\s*#(?P<comment>.*)$")
-
-
-def assumed_numbers(path: Path) -> list[tuple[str, float | int]]:
-    """The dotted paths and values of the numbers a scenario file marks as assumptions (in the
-    comment on their line, or on the indented comment lines that follow); whole numbers stay whole."""
-    lines = path.read_text().splitlines()
-    found, table_name, regency = [], "", None
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("[["):
-            table_name, regency = stripped.strip("[]"), None
-        elif stripped.startswith("["):
-            table_name = stripped.strip("[]").split("]")[0]
-        name = re.match(r'^name\s*=\s*"([^"]+)"', stripped)
-        if table_name == "regency" and name:
-            regency = name.group(1)
-        match = ASSUMED.match(line)
-        if not match:
-            continue
-        comment = match["comment"]
-        for follower in lines[i + 1 :]:
-            if not re.match(r"^\s{10,}#", follower):
-                break
-            comment += follower
-        if "assumption" not in comment:
-            continue
-        key, text = match["key"].strip('"'), match["value"]
-        value = float(text) if "." in text else int(text)
-        if table_name == "regency":
-            if key in REGENCY_ATTRIBUTES:
-                found.append((f"regency.{regency}.{key}", value))
-        elif not table_name.startswith(("scenario", "shocks.election")):
-            found.append((f"{table_name}.{key}", value))
-    return found
-
-
 def jittered(rng: np.random.Generator, numbers: list[tuple[str, float | int]], spread: float) -> dict:
     overrides = {}
     for path, value in numbers:
@@ -389,7 +353,7 @@ def jittered(rng: np.random.Generator, numbers: list[tuple[str, float | int]], s
 
 
 def block_robustness() -> str:
-    numbers = assumed_numbers(builtin_file("timor_border"))
+    numbers = assumed_numbers(builtin_file("timor_border").read_text())
     rng = np.random.default_rng(2026)
     arms = []
     for k in range(JITTER_SETS):

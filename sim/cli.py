@@ -12,8 +12,10 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sim import console
+from sim.calibration import NoFit, builtin_calibrations, calibrate, load_calibration
 from sim.dashboard.server import serve
 from sim.design import builtin_experiments, load_experiment
 from sim.ensemble import memory_needed, run_ensemble
@@ -24,6 +26,7 @@ from sim.outcomes import header, summarise
 from sim.report import build_report
 from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from sim.terms import LANGUAGES
+from sim.uncertainty import uncertain_numbers
 from sim.validation import InputError, Problem, read_toml
 
 ENGINES = ("mesa", "ensemble")
@@ -79,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     experiment.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     experiment.set_defaults(handler=command_experiment)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="which assumed numbers fit the study's patterns (default: study_patterns)"
+    )
+    calibrate.add_argument(
+        "file",
+        nargs="?",
+        metavar="CALIBRATION",
+        help=f"a calibration file, or a built-in name ({', '.join(builtin_calibrations())}); default study_patterns",
+    )
+    calibrate.add_argument("--out", metavar="DIR", help="the results folder (default: results/calibration-<name>)")
+    calibrate.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the cores)")
+    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    calibrate.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
+    calibrate.set_defaults(handler=command_calibrate)
 
     report = commands.add_parser("report", help="figures and a self-contained HTML report from a results folder")
     report.add_argument("folder", metavar="DIR", help="a results folder of `kerjasama experiment`")
@@ -154,7 +172,8 @@ def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> No
     print(json.dumps(result, indent=2, ensure_ascii=False) if as_json else text(result))
 
 
-def command_experiment(args: argparse.Namespace) -> int:
+def executor_problems(args: argparse.Namespace) -> list[Problem]:
+    """--workers and --scheduler, as `experiment` and `calibrate` take them."""
     problems = []
     if args.workers is not None and args.workers < 1:
         problems.append(Problem("command line", "--workers", args.workers, "must be a whole number of at least 1"))
@@ -167,6 +186,30 @@ def command_experiment(args: argparse.Namespace) -> int:
                 "a Dask cluster has its own workers: give --workers or --scheduler",
             )
         )
+    return problems
+
+
+def with_progress(run: Callable, out: Path, command: list[str]) -> tuple[Any, int | None]:
+    """run(progress, notify) under a progress bar; (its result, None), or (None, the exit code)
+    after an interruption, which is said with how many runs are kept and the command to resume."""
+    resume = shlex.join([*command, "--out", str(out), "--resume"])
+    try:
+        with console.progress_bar(0) as bar:
+            return run(bar, lambda message: bar.write(f"note: {message}", file=sys.stderr)), None
+    except Interrupted as stop:
+        if stop.fault is None:
+            print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {resume}", file=sys.stderr)
+            return None, 130
+        print(
+            f"kerjasama: stopped: {stop.fault}; {stop.saved:,} runs are saved in {out}, every file whole. "
+            f"Free some space or make the folder writable if that was the fault, then continue with: {resume}",
+            file=sys.stderr,
+        )
+        return None, 1
+
+
+def command_experiment(args: argparse.Namespace) -> int:
+    problems = executor_problems(args)
     try:
         experiment = load_experiment(args.file or "compare_setups")
     except InputError as error:
@@ -174,28 +217,15 @@ def command_experiment(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     out = Path(args.out) if args.out else Path("results") / experiment.name
-    try:
-        with console.progress_bar(0) as bar:
-            result = run_experiment(
-                experiment,
-                out,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                resume=args.resume,
-                progress=bar,
-                notify=lambda message: bar.write(f"note: {message}", file=sys.stderr),
-            )
-    except Interrupted as stop:
-        command = shlex.join(["kerjasama", "experiment", args.file or "compare_setups", "--out", str(out), "--resume"])
-        if stop.fault is None:
-            print(f"Interrupted: {stop.saved:,} runs are saved in {out}. To continue: {command}", file=sys.stderr)
-            return 130
-        print(
-            f"kerjasama: stopped: {stop.fault}; {stop.saved:,} runs are saved in {out}, every file whole. "
-            f"Free some space or make the folder writable if that was the fault, then continue with: {command}",
-            file=sys.stderr,
-        )
-        return 1
+    result, stopped = with_progress(
+        lambda progress, notify: run_experiment(
+            experiment, out, args.workers, args.scheduler, args.resume, progress=progress, notify=notify
+        ),
+        out,
+        ["kerjasama", "experiment", args.file or "compare_setups"],
+    )
+    if stopped is not None:
+        return stopped
     if result.manifest["status"] == "failed":
         errors = sorted({failure["error"] for failure in result.manifest["failures"]})
         print(
@@ -205,6 +235,32 @@ def command_experiment(args: argparse.Namespace) -> int:
         )
         return 1
     print(console.experiment_text(experiment, result))
+    return 0
+
+
+def command_calibrate(args: argparse.Namespace) -> int:
+    problems = executor_problems(args)
+    try:
+        calibration = load_calibration(args.file or "study_patterns")
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
+    out = Path(args.out) if args.out else Path("results") / f"calibration-{calibration.name}"
+    try:
+        result, stopped = with_progress(
+            lambda progress, notify: calibrate(
+                calibration, out, args.workers, args.scheduler, args.resume, progress=progress, notify=notify
+            ),
+            out,
+            ["kerjasama", "calibrate", args.file or "study_patterns"],
+        )
+    except NoFit as error:
+        print(f"kerjasama: {error}\nEvery set and its misses are in {out}/prior.parquet.", file=sys.stderr)
+        return 1
+    if stopped is not None:
+        return stopped
+    print(console.calibration_text(calibration, result))
     return 0
 
 
@@ -269,12 +325,14 @@ def command_validate(args: argparse.Namespace) -> int:
             scenario = load_scenario(file)
             for preset in scenario.presets:
                 scenario.with_setup(preset, source=f"presets.{preset}")
+            uncertain = uncertain_numbers(scenario)
         except InputError as error:
             problems += error.problems
         else:
             print(
                 f"ok: {file} — scenario {scenario.name!r}, {len(scenario.regency_names)} regencies "
                 f"({', '.join(scenario.regency_names)}), setups: {', '.join(scenario.presets)}"
+                + (f"; {len(uncertain)} uncertain numbers" if uncertain else "")
             )
     if problems:
         raise InputError(problems)

@@ -211,3 +211,32 @@ def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
         lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
     lines += ["", f"Results in {result.folder}: runs.parquet, summary.csv, manifest.json, figures/formation.png"]
     return "\n".join(lines)
+
+
+def calibration_text(calibration, result) -> str:
+    """What a calibration found: how many sets meet every pattern, each pattern's share, and
+    the parameters the patterns narrow most."""
+    prior, posterior = result.prior, result.posterior
+    lines = [
+        f"Kerjasama — calibration {calibration.name}: {len(prior):,} parameter sets x {len(calibration.setups)} setups "
+        f"x {calibration.replications:,} runs, seed {calibration.seed}",
+        f"{len(posterior):,} sets meet every pattern ({100 * len(posterior) / len(prior):.1f} %): the posterior",
+        "",
+        "pattern                                                            met by (% of sets)",
+    ]
+    for pattern in calibration.patterns:
+        met = float((prior[f"miss_{pattern.index}"] == 0).mean())
+        lines.append(f"{pattern.index:>2} {pattern.label[:62]:<62} {100 * met:6.1f}")
+    narrowed = []
+    for u in calibration.parameters:
+        low, high = (min(u.values), max(u.values)) if u.values else (u.low, u.high)
+        q5, q95 = posterior[u.path].quantile([0.05, 0.95])
+        narrowed.append(((q95 - q5) / (high - low) if high > low else 1.0, u.path, low, high, q5, q95))
+    lines += ["", "most narrowed parameters       prior range          posterior 90 %   width left"]
+    for ratio, path, low, high, q5, q95 in sorted(narrowed)[:10]:
+        lines.append(f"{path[:30]:<30} {low:>8.3g} – {high:<8.3g}  {q5:>7.3g} – {q95:<7.3g}  {100 * ratio:5.0f} %")
+    lines += [
+        "",
+        f"Results in {result.folder}: posterior.parquet, prior.parquet, manifest.json; kerjasama report {result.folder}",
+    ]
+    return "\n".join(lines)

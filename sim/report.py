@@ -81,6 +81,11 @@ def build_report(folder: str | Path, lang: str = "en") -> Path:
 
 
 def _build_report(folder: str | Path, lang: str) -> Path:
+    manifest = ResultsFolder(folder).manifest() if Path(folder).is_dir() else None
+    if manifest and manifest.get("kind") == "calibration":
+        from sim.calibration_report import build_calibration_report
+
+        return build_calibration_report(ResultsFolder(folder), manifest)
     results = load_results(folder)
     figure_folder = results.folder / "figures" / ("" if lang == "en" else lang)
     figure_folder.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ GATE_NAMES = ("planning", "initiation", "organising", "implementation")
 MIN_MEMBERS_WORDS = ("majority", "all")
 
 # Tables a scenario file must give itself: they are about its own regencies.
-OWN_TABLES = ("regency", "exposure", "trust")
+OWN_TABLES = ("regency", "exposure", "trust", "uncertainty")
 
 UNIT = Number(0, 1)
 WHOLE = Number(1, integer=True)
@@ -227,6 +227,7 @@ SCENARIO = Table(
         ),
         "setup": SETUP,
         "presets": Named(Anything()),  # checked override by override in _check_presets
+        "uncertainty": Anything(),  # checked by sim.uncertainty, against the resolved scenario
         "programmes": Named(PROGRAMME, min_items=1),
         "shocks": _required(
             {
@@ -293,6 +294,7 @@ class Scenario:
     base: dict = field(repr=False)  # the document before the preset: to switch setups
     presets: dict[str, dict] = field(repr=False)
     sha256: str = ""
+    text: str = field(default="", repr=False)  # the file as written: its comments say what is assumed
 
     @property
     def name(self) -> str:
@@ -332,7 +334,7 @@ class Scenario:
         """The same scenario under another preset (or "custom")."""
         base = copy.deepcopy(self.base)
         base["scenario"]["setup"] = setup
-        return _resolve(self.file, base, self.presets, self.sha256, setup_source=source)
+        return replace(_resolve(self.file, base, self.presets, self.sha256, setup_source=source), text=self.text)
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
         """The same scenario with values set by dotted path (after its preset), checked."""
@@ -345,7 +347,7 @@ class Scenario:
             raise InputError(problems)
         base = copy.deepcopy(document)
         base["scenario"]["setup"] = CUSTOM_SETUP
-        return Scenario(self.file, document, base, self.presets, self.sha256)
+        return Scenario(self.file, document, base, self.presets, self.sha256, self.text)
 
 
 def load_scenario(
@@ -361,10 +363,17 @@ def load_scenario(
     else:
         file, shown = Path(path), str(path)
     document = read_toml(file, shown)
-    sha256 = hashlib.sha256(file.read_bytes()).hexdigest()
-    return scenario_from_document(
-        document, shown, setup, months, seed, sha256, inherit=file != builtin_file(DEFAULT_SCENARIO)
+    data = file.read_bytes()
+    scenario = scenario_from_document(
+        document,
+        shown,
+        setup,
+        months,
+        seed,
+        hashlib.sha256(data).hexdigest(),
+        inherit=file != builtin_file(DEFAULT_SCENARIO),
     )
+    return replace(scenario, text=data.decode("utf-8-sig", errors="replace"))
 
 
 def scenario_from_document(
@@ -579,6 +588,8 @@ def apply_overrides(
 def check_override(path: str, value: Any, names: tuple[str, ...]) -> str | None:
     """What is wrong with setting `path` to `value`, or None."""
     keys = path.split(".")
+    if keys[0] == "uncertainty":
+        return "how uncertain a number is belongs in the scenario's [uncertainty] table, not in an override"
     if keys[0] in ("presets", "scenario") and keys[-1] not in ("months", "programme", "start"):
         return "presets and scenario names cannot be overridden; allowed in [scenario]: months, programme, start"
     if keys[0] == "regency":
