@@ -69,33 +69,23 @@ def build_parser() -> argparse.ArgumentParser:
     experiment = commands.add_parser(
         "experiment", help="run an experiment file into a results folder (default: compare_setups, the main job)"
     )
-    experiment.add_argument(
-        "file",
-        nargs="?",
-        metavar="EXPERIMENT",
-        help=f"an experiment file, or a built-in name ({', '.join(builtin_experiments())}); default compare_setups",
+    add_runner_arguments(
+        experiment,
+        "EXPERIMENT",
+        f"an experiment file, or a built-in name ({', '.join(builtin_experiments())}); default compare_setups",
+        "results/<experiment name>",
     )
-    experiment.add_argument("--out", metavar="DIR", help="the results folder (default: results/<experiment name>)")
-    experiment.add_argument(
-        "--workers", type=int, metavar="N", help="local worker processes (default: the number of cores)"
-    )
-    experiment.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    experiment.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     experiment.set_defaults(handler=command_experiment)
 
     calibrate = commands.add_parser(
         "calibrate", help="which assumed numbers fit the study's patterns (default: study_patterns)"
     )
-    calibrate.add_argument(
-        "file",
-        nargs="?",
-        metavar="CALIBRATION",
-        help=f"a calibration file, or a built-in name ({', '.join(builtin_calibrations())}); default study_patterns",
+    add_runner_arguments(
+        calibrate,
+        "CALIBRATION",
+        f"a calibration file, or a built-in name ({', '.join(builtin_calibrations())}); default study_patterns",
+        "results/calibration-<name>",
     )
-    calibrate.add_argument("--out", metavar="DIR", help="the results folder (default: results/calibration-<name>)")
-    calibrate.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the cores)")
-    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    calibrate.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
     calibrate.set_defaults(handler=command_calibrate)
 
     report = commands.add_parser("report", help="figures and a self-contained HTML report from a results folder")
@@ -115,6 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(handler=command_validate)
     return parser
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser, metavar: str, help: str, default_out: str) -> None:
+    """The arguments of the commands that run chunks through the experiment runner."""
+    parser.add_argument("file", nargs="?", metavar=metavar, help=help)
+    parser.add_argument("--out", metavar="DIR", help=f"the results folder (default: {default_out})")
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="local worker processes (default: the number of cores)"
+    )
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
 
 
 def command_run(args: argparse.Namespace) -> int:

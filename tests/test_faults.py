@@ -114,19 +114,15 @@ def test_a_kill_at_any_moment_resumes_to_identical_results(tmp_path, experiment_
 
 def interrupted(tmp_path: Path, experiment_file: Path) -> Path:
     """A folder whose run was killed after two chunks were written and recorded."""
-    out = tmp_path / "out"
-    kerjasama(
-        "experiment",
-        str(experiment_file),
-        "--out",
-        str(out),
-        "--workers",
-        "1",
-        cwd=tmp_path,
-        fault="before-write:chunk:3",
+    return killed_after_two_chunks(tmp_path / "out", experiment_file, tmp_path)
+
+
+def killed_after_two_chunks(out: Path, experiment_file: Path, cwd: Path) -> Path:
+    killed = kerjasama(
+        "experiment", str(experiment_file), "--out", str(out), "--workers", "1", cwd=cwd, fault="before-write:chunk:3"
     )
-    recorded = json.loads((out / "manifest.json").read_text())["chunks"]
-    assert len(recorded) == 2
+    assert killed.returncode == -signal.SIGKILL
+    assert len(json.loads((out / "manifest.json").read_text())["chunks"]) == 2
     return out
 
 
@@ -357,18 +353,7 @@ def test_a_read_only_disk_is_refused_with_advice_and_the_resume_after_is_identic
     """A run stopped half-way on a disk that then turns read-only (a tmpfs cannot be remounted
     read-only while files are open for writing, so the run is killed first): the resume and the
     report are refused with what to do; once writable again, the resume is identical."""
-    out = small_disk / "out"
-    killed = kerjasama(
-        "experiment",
-        str(experiment_file),
-        "--out",
-        str(out),
-        "--workers",
-        "1",
-        cwd=tmp_path,
-        fault="before-write:chunk:3",
-    )
-    assert killed.returncode == -signal.SIGKILL
+    out = killed_after_two_chunks(small_disk / "out", experiment_file, tmp_path)
     shutil.copytree(clean, small_disk / "complete")
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
