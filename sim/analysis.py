@@ -35,6 +35,8 @@ class Results:
     runs: pd.DataFrame
     summary: pd.DataFrame
     trajectories: pd.DataFrame | None
+    worlds: pd.DataFrame | None = None  # per point and plausible world: its rates (worlds.csv)
+    world_values: pd.DataFrame | None = None  # per world: its parameter values and weight
 
     @property
     def kind(self) -> str:
@@ -83,9 +85,12 @@ def load_results(folder: str | Path) -> Results:
         summary = pd.read_csv(folder / "summary.csv")
         path = folder / "trajectories.parquet"
         trajectories = pq.read_table(path).to_pandas() if path.exists() else None
+        over_worlds = "worlds.csv" in manifest.get("files", {})
+        worlds = pd.read_csv(folder / "worlds.csv") if over_worlds else None
+        world_values = pq.read_table(folder / "worlds.parquet").to_pandas() if over_worlds else None
     except (OSError, ValueError) as error:  # the hashes matched: only a fault of the disk gets here
         raise results.refuse(f"its files cannot be read ({error})") from None
-    return Results(folder, manifest, runs, summary, trajectories)
+    return Results(folder, manifest, runs, summary, trajectories, worlds, world_values)
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,15 +312,20 @@ class Discovery:
 def discover(
     summary: pd.DataFrame, factors: list[str], preset: str, threshold: float = HIGH_FORMATION, min_density: float = 0.8
 ) -> Discovery | None:
-    """PRIM (Friedman & Fisher 1999, the `PRIM` package) on the design points of one preset:
-    of the boxes on the peeling trajectory whose density is at least `min_density`, the one with
-    the most coverage (then the densest), for "formation rate >= threshold". None when no point
-    reaches it."""
-    import prim
-
+    """PRIM on the design points of one preset, for "formation rate >= threshold" (see
+    `find_box`). None when no point reaches it."""
     group = summary[summary["preset"] == preset]
     x = group[factors].astype(float).reset_index(drop=True)
     y = (group["formation_rate"].to_numpy() >= threshold).astype(int)
+    return find_box(x, y, preset, threshold, min_density)
+
+
+def find_box(x: pd.DataFrame, y: np.ndarray, preset: str, threshold: float, min_density: float) -> Discovery | None:
+    """PRIM (Friedman & Fisher 1999, the `PRIM` package) for the cases y == 1 among the rows of
+    x: of the boxes on the peeling trajectory whose density is at least `min_density`, the one
+    with the most coverage (then the densest). None when there is no such case."""
+    import prim
+
     if y.sum() == 0:
         return None
     with warnings.catch_warnings():
@@ -329,7 +339,52 @@ def discover(
     limits = box.limits.reset_index().rename(columns={"index": "factor", "min": "low", "max": "high"})[
         ["factor", "low", "high"]
     ]
-    return Discovery(preset, limits, float(box.coverage), float(box.density), round(box.mass * len(group)), threshold)
+    return Discovery(preset, limits, float(box.coverage), float(box.density), round(box.mass * len(x)), threshold)
+
+
+# --------------------------------------------------------------------------------------------
+# Plausible worlds
+# --------------------------------------------------------------------------------------------
+
+LOSING_RATE = 0.5  # a setup "fails" in a world where it forms cooperation in fewer than half the runs
+
+
+def world_rates(results: Results) -> pd.DataFrame:
+    """Formation rate by plausible world (rows) and arm (columns, by label), over the worlds
+    every arm ran in."""
+    rates = results.worlds.pivot(index="world", columns="label", values="formation_rate").dropna()
+    order = results.worlds.sort_values("point")["label"].unique()
+    return rates[list(order)]
+
+
+def where_it_fails(results: Results, label: str, rate: float = LOSING_RATE) -> tuple[pd.DataFrame, np.ndarray]:
+    """The worlds' parameter values, and which worlds the arm `label` fails in (forms in fewer
+    than `rate` of runs) or loses to another arm: what scenario discovery explains."""
+    rates = world_rates(results)
+    others = rates.drop(columns=[label])
+    fails = (rates[label] < rate) | (others.max(axis=1) > rates[label] + 1e-12)
+    values = results.world_values.set_index("world").loc[rates.index]
+    x = values.drop(columns=["weight"]).astype(float).reset_index(drop=True)
+    return x, fails.to_numpy().astype(int)
+
+
+def discover_failures(results: Results, label: str, candidates: int = 4) -> tuple[Discovery | None, int, int]:
+    """PRIM on the plausible worlds: where `label` fails or loses (see `where_it_fails`). Every
+    uncertain number is a dimension, and far more than the worlds can carve a box from, so the
+    box is sought among the `candidates` numbers whose values differ most between the worlds
+    it fails in and the others (two-sample Kolmogorov–Smirnov statistic), and must hold failing
+    worlds at least halfway from their share of all worlds to certainty. Returns the box (None
+    if there is none), the failing worlds and all worlds."""
+    from scipy.stats import ks_2samp
+
+    x, fails = where_it_fails(results, label)
+    if fails.sum() in (0, len(fails)):
+        return None, int(fails.sum()), len(fails)
+    statistic = {c: ks_2samp(x.loc[fails == 1, c], x.loc[fails == 0, c]).statistic for c in x.columns}
+    chosen = sorted(statistic, key=lambda c: (-statistic[c], c))[:candidates]
+    base = fails.mean()
+    box = find_box(x[chosen], fails, label, LOSING_RATE, base + (1 - base) / 2)
+    return box, int(fails.sum()), len(fails)
 
 
 def describe_box(discovery: Discovery, points: pd.DataFrame, words: dict[str, str]) -> str:

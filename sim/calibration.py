@@ -15,6 +15,7 @@ pattern, and the sets that meet every pattern are the posterior, each with weigh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -45,11 +46,13 @@ from sim.validation import (
     read_toml,
     suggest,
 )
+from sim.worlds import PROVENANCE, fingerprint
 
 RATES = ("formation_rate", "sustained_rate", "dissolution_rate")
 MONTHS = ("months_in_force",)
 STAGE_NAMES = {s.name.lower(): s for s in Stage if s > Stage.NONE}
 BOUNDS = ("at_least", "at_most", "between", "near")
+METHOD = "rejection ABC over a Latin hypercube of the uniform prior; accepted: every pattern met"
 MIN_ACCEPTED = 5  # fewer sets than this meeting every pattern: too few to call a posterior
 
 CALIBRATION = Table(
@@ -318,6 +321,7 @@ def experiment_text(calibration: Calibration) -> str:
             'kind = "lhs"',
             f"points = {calibration.sets}",
             f"presets = {json.dumps(list(calibration.setups))}",
+            "before_preset = true          # the sets are the scenario's own numbers; a preset keeps its own",
             "",
             "[factors]",
             *factors,
@@ -365,11 +369,10 @@ def calibrate(
         met = prior["distance"] == 0
         posterior = prior[met].copy()
         posterior["weight"] = 1.0 / max(1, len(posterior))
+        origin = provenance(calibration, int(met.sum()))
         files = {
-            "prior.parquet": folder.write_table("prior.parquet", pa.Table.from_pandas(prior, preserve_index=False)),
-            "posterior.parquet": folder.write_table(
-                "posterior.parquet", pa.Table.from_pandas(posterior, preserve_index=False)
-            ),
+            name: folder.write_table(name, with_provenance(pa.Table.from_pandas(table, preserve_index=False), origin))
+            for name, table in (("prior.parquet", prior), ("posterior.parquet", posterior))
         }
         manifest = {
             "kind": "calibration",
@@ -379,7 +382,8 @@ def calibrate(
             "scenario": {"name": calibration.scenario.name, "sha256": calibration.scenario.sha256},
             "code": code_version(),
             "identity": result.manifest["identity"],
-            "method": "rejection ABC over a Latin hypercube of the uniform prior; accepted: every pattern met",
+            "method": METHOD,
+            "provenance": origin,
             "sets": calibration.sets,
             "replications": calibration.replications,
             "setups": list(calibration.setups),
@@ -395,6 +399,34 @@ def calibrate(
         if met.sum() < MIN_ACCEPTED:
             raise NoFit(conflicts(calibration, prior))
         return CalibrationResult(folder.path, prior, posterior, manifest)
+
+
+def provenance(calibration: Calibration, accepted: int) -> dict:
+    """Where a posterior comes from, carried inside its Parquet file wherever it is copied: an
+    experiment over its worlds checks the scenario's hash and the model's fingerprint."""
+    builtin = calibration.file.startswith("built-in")
+    return {
+        "calibration": calibration.name,
+        "file": calibration.file,
+        "sha256": hashlib.sha256(calibration.text.encode()).hexdigest(),
+        "command": f"kerjasama calibrate {calibration.name if builtin else calibration.file}",
+        "scenario": {
+            "name": calibration.scenario.name,
+            "file": calibration.scenario.file,
+            "sha256": calibration.scenario.sha256,
+        },
+        "fingerprint": fingerprint(calibration.scenario),
+        "code": code_version(),
+        "method": METHOD,
+        "sets": calibration.sets,
+        "replications": calibration.replications,
+        "accepted": accepted,
+        "finished": now(),
+    }
+
+
+def with_provenance(table: pa.Table, origin: dict) -> pa.Table:
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), PROVENANCE: json.dumps(origin)})
 
 
 def outcome_values(runs: pd.DataFrame, outcome: str, month: int | None, names: tuple[str, ...]) -> pd.Series:
@@ -427,10 +459,10 @@ def score(calibration: Calibration, runs: pd.DataFrame, experiment) -> pd.DataFr
     months)."""
     sets = calibration.sets
     setups = list(calibration.setups)
-    rows = pd.DataFrame({"set": np.arange(sets)})
+    columns: dict[str, Any] = {"set": np.arange(sets)}
     first = [p for p in experiment.points if p.id < sets]
     for u in calibration.parameters:
-        rows[u.path] = [point.factors[u.path] for point in first]
+        columns[u.path] = [point.factors[u.path] for point in first]
     names = calibration.scenario.regency_names
     distance = np.zeros(sets)
     for pattern in calibration.patterns:
@@ -443,11 +475,11 @@ def score(calibration: Calibration, runs: pd.DataFrame, experiment) -> pd.DataFr
         else:
             value = of[pattern.setup]
             miss = (np.maximum(0.0, pattern.low - value) + np.maximum(0.0, value - pattern.high)) / scale
-        rows[f"pattern_{pattern.index}"] = value
-        rows[f"miss_{pattern.index}"] = miss
+        columns[f"pattern_{pattern.index}"] = value
+        columns[f"miss_{pattern.index}"] = miss
         distance += miss
-    rows["distance"] = distance
-    return rows
+    columns["distance"] = distance
+    return pd.DataFrame(columns)
 
 
 def conflicts(calibration: Calibration, prior: pd.DataFrame) -> str:

@@ -2,7 +2,7 @@
 wrote): prior against posterior for every parameter, how many sets each pattern rejects, which
 patterns constrain which parameters, and the parameters the patterns cannot pin down.
 
-The report is in English only for now; the figures' words are few.
+In English or Bahasa Indonesia, as every report.
 """
 
 from __future__ import annotations
@@ -17,7 +17,29 @@ from scipy import stats
 
 from sim.figures import save
 from sim.storage import ResultsFolder, write_text
+from sim.terms import factor_name, setup_name, term
 
+CAL_KEYS = (
+    "title",
+    "accepted",
+    "pinned",
+    "method",
+    "patterns",
+    "patterns_text",
+    "number",
+    "pattern",
+    "says",
+    "met_by",
+    "rejects",
+    "constrains",
+    "prior_posterior",
+    "parameter",
+    "prior_range",
+    "median",
+    "interval",
+    "left",
+    "not_pinned",
+)
 NOT_PINNED = 0.8  # a posterior 90 % interval wider than this share of the prior's range: not pinned down
 SHOWN = 12  # parameters drawn, most narrowed first
 
@@ -51,27 +73,34 @@ def constraints(prior: pd.DataFrame, patterns: list[int], parameters: list[str])
     return pd.DataFrame(rows)
 
 
-def marginals_figure(prior: pd.DataFrame, posterior: pd.DataFrame, table: pd.DataFrame, path: Path) -> Path:
+def marginals_figure(prior: pd.DataFrame, posterior: pd.DataFrame, table: pd.DataFrame, path: Path, lang: str) -> Path:
     shown = list(table["parameter"][:SHOWN])
     columns = 4
     rows = max(1, -(-len(shown) // columns))
     figure, axes = plt.subplots(rows, columns, figsize=(12, 2.4 * rows), squeeze=False)
     for axis, parameter in zip(axes.flat, shown, strict=False):
         bins = np.linspace(prior[parameter].min(), prior[parameter].max(), 16)
-        axis.hist(prior[parameter], bins=bins, density=True, color="#BBBBBB", label="prior")
-        axis.hist(posterior[parameter], bins=bins, density=True, color="#009E73", alpha=0.75, label="posterior")
-        axis.set_title(parameter, fontsize=8)
+        axis.hist(prior[parameter], bins=bins, density=True, color="#BBBBBB", label=term("cal.prior", lang))
+        axis.hist(
+            posterior[parameter],
+            bins=bins,
+            density=True,
+            color="#009E73",
+            alpha=0.75,
+            label=term("cal.posterior", lang),
+        )
+        axis.set_title(factor_name(parameter, lang), fontsize=8)
         axis.tick_params(labelsize=7)
         axis.set_yticks([])
     for axis in list(axes.flat)[len(shown) :]:
         axis.axis("off")
     axes.flat[0].legend(fontsize=7, frameon=False)
-    figure.suptitle("Prior and posterior of the parameters the patterns move most", fontsize=11)
+    figure.suptitle(term("cal.figure", lang), fontsize=11)
     figure.tight_layout()
     return save(figure, path)
 
 
-def build_calibration_report(folder: ResultsFolder, manifest: dict) -> Path:
+def build_calibration_report(folder: ResultsFolder, manifest: dict, lang: str = "en") -> Path:
     from sim.report import STYLE, embedded, html_table
 
     folder.verify_files(manifest)
@@ -80,7 +109,8 @@ def build_calibration_report(folder: ResultsFolder, manifest: dict) -> Path:
     parameters, patterns = manifest["parameters"], manifest["patterns"]
     table = parameter_table(prior, posterior, parameters)
     links = constraints(prior, list(range(len(patterns))), parameters)
-    figure = marginals_figure(prior, posterior, table, folder.path / "figures" / "calibration.png")
+    figures = folder.path / "figures" / ("" if lang == "en" else lang)
+    figure = marginals_figure(prior, posterior, table, figures / "calibration.png", lang)
     misses = np.column_stack([prior[f"miss_{i}"].to_numpy() > 0 for i in range(len(patterns))])
     pattern_rows = []
     for i, pattern in enumerate(patterns):
@@ -92,14 +122,17 @@ def build_calibration_report(folder: ResultsFolder, manifest: dict) -> Path:
                 pattern["label"],
                 pattern["says"],
                 f"{100 * (1 - misses[:, i].mean()):.1f} %",
-                f"{int(misses[:, i].sum()):,} ({alone:,} by it alone)",
-                ", ".join(f"{r.parameter} ({r.ks:.2f})" for r in top.itertuples() if r.ks > 0.1) or "—",
+                term("cal.rejected", lang).format(count=f"{int(misses[:, i].sum()):,}", alone=f"{alone:,}"),
+                ", ".join(f"{factor_name(r.parameter, lang)} ({r.ks:.2f})" for r in top.itertuples() if r.ks > 0.1)
+                or "—",
             )
         )
     unpinned = table[table["left"] > NOT_PINNED]["parameter"].tolist()
     parameter_rows = [
         (
-            r.parameter,
+            f"{factor_name(r.parameter, lang)} — {r.parameter}"
+            if factor_name(r.parameter, lang) != r.parameter
+            else r.parameter,
             f"{r.prior_low:.3g} – {r.prior_high:.3g}",
             f"{r.median:.3g}",
             f"{r.q5:.3g} – {r.q95:.3g}",
@@ -108,30 +141,44 @@ def build_calibration_report(folder: ResultsFolder, manifest: dict) -> Path:
         for r in table.itertuples()
     ]
     accepted = len(posterior)
+    name = html.escape(manifest["calibration"])
+    text = {key: term(f"cal.{key}", lang) for key in CAL_KEYS}
     parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Calibration {html.escape(manifest['calibration'])}</title>",
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{text['title']} {name}</title>",
         f"<style>{STYLE}</style></head><body>",
-        f"<h1>Calibration {html.escape(manifest['calibration'])}</h1>",
+        f"<h1>{text['title']} {name}</h1>",
         "<div class='findings'><ul>",
-        f"<li>{accepted:,} of {len(prior):,} parameter sets ({100 * accepted / len(prior):.1f} %) meet every pattern: "
-        "they are the posterior, each with the same weight.</li>",
-        f"<li>{len(parameters) - len(unpinned)} of {len(parameters)} parameters are narrowed to at most "
-        f"{100 * NOT_PINNED:.0f} % of their prior range; the patterns cannot pin down the other {len(unpinned)}.</li>",
+        "<li>"
+        + text["accepted"].format(accepted=f"{accepted:,}", sets=f"{len(prior):,}", share=100 * accepted / len(prior))
+        + "</li>",
+        "<li>"
+        + text["pinned"].format(
+            pinned=len(parameters) - len(unpinned),
+            parameters=len(parameters),
+            limit=100 * NOT_PINNED,
+            rest=len(unpinned),
+        )
+        + "</li>",
         "</ul></div>",
-        f"<p>{html.escape(manifest['method'])}; {manifest['sets']:,} sets × {len(manifest['setups'])} setups "
-        f"({', '.join(manifest['setups'])}) × {manifest['replications']:,} runs on common random numbers.</p>",
-        "<h2>The patterns</h2><p>How many sets each pattern rejects, and the parameters it constrains most "
-        "(Kolmogorov–Smirnov distance between the sets that meet it and all sets).</p>",
-        html_table(["#", "pattern", "the study says", "met by", "rejects", "constrains most"], pattern_rows),
-        "<h2>Prior and posterior</h2>",
+        "<p>"
+        + text["method"].format(
+            sets=f"{manifest['sets']:,}",
+            setups=len(manifest["setups"]),
+            names=", ".join(setup_name(s, lang) for s in manifest["setups"]),
+            replications=f"{manifest['replications']:,}",
+        )
+        + "</p>",
+        f"<h2>{text['patterns']}</h2><p>{text['patterns_text']}</p>",
+        html_table([text[k] for k in ("number", "pattern", "says", "met_by", "rejects", "constrains")], pattern_rows),
+        f"<h2>{text['prior_posterior']}</h2>",
         embedded(figure),
-        html_table(
-            ["parameter", "prior range", "posterior median", "posterior 90 %", "range left", "moved (KS)"],
-            parameter_rows,
-        ),
-        f"<p>Not pinned down by the patterns (more than {100 * NOT_PINNED:.0f} % of the range left): "
-        f"{html.escape(', '.join(unpinned)) or 'none'}.</p>",
-        f"<p class='about'>{html.escape(manifest['code'])}; finished {html.escape(manifest['finished'])}.</p>",
+        html_table([text[k] for k in ("parameter", "prior_range", "median", "interval", "left")], parameter_rows),
+        "<p>"
+        + text["not_pinned"].format(
+            limit=100 * NOT_PINNED, names=html.escape(", ".join(factor_name(p, lang) for p in unpinned)) or "—"
+        )
+        + "</p>",
+        f"<p class='about'>{html.escape(manifest['code'])}; {html.escape(manifest['finished'])}.</p>",
         "</body></html>",
     ]
     path = folder.path / "report.html"

@@ -28,6 +28,7 @@ from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenari
 from sim.terms import LANGUAGES
 from sim.uncertainty import uncertain_numbers
 from sim.validation import InputError, Problem, read_toml
+from sim.worlds import load_worlds
 
 ENGINES = ("mesa", "ensemble")
 MAX_MESA_REPLICATIONS = 100_000  # about two hours at 13 runs a second: beyond, use the ensemble
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="mesa (one model at a time) or ensemble (all replications as arrays); "
         "default: mesa for one run, ensemble for replications",
     )
+    run.add_argument(
+        "--worlds",
+        metavar="FILE",
+        help="with --replications: run each replication in a plausible world of a posterior.parquet of "
+        '`kerjasama calibrate` ("posterior": the one shipped beside the scenario)',
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.set_defaults(handler=command_run)
 
@@ -74,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         "EXPERIMENT",
         f"an experiment file, or a built-in name ({', '.join(builtin_experiments())}); default compare_setups",
         "results/<experiment name>",
+    )
+    experiment.add_argument(
+        "--worlds",
+        metavar="FILE",
+        help="run every arm over the plausible worlds of a posterior.parquet of `kerjasama calibrate` "
+        '("posterior": the one shipped beside the scenario); replaces the file\'s worlds = …',
     )
     experiment.set_defaults(handler=command_experiment)
 
@@ -128,6 +141,16 @@ def command_run(args: argparse.Namespace) -> int:
         scenario = None
     if args.replications is not None:
         problems += replications_problems(args.replications, engine, scenario)
+    worlds = None
+    if args.worlds is not None:
+        if args.replications is None or engine == "mesa":
+            allowed = "runs with --replications on the ensemble engine (a world is a replication's)"
+            problems.append(Problem("command line", "--worlds", args.worlds, allowed))
+        elif scenario is not None:
+            try:
+                worlds = load_worlds(args.worlds, scenario, Path.cwd(), "command line", "--worlds")
+            except InputError as error:
+                problems += error.problems
     if problems:
         raise InputError(problems)
     run = header(scenario.name, scenario.setup, engine, scenario.seed, scenario.months)
@@ -140,10 +163,12 @@ def command_run(args: argparse.Namespace) -> int:
         if engine == "mesa":
             outcomes = run_replications(scenario, replications, scenario.seed, progress=bar.update)
         else:
-            outcomes = run_ensemble(scenario, replications, progress=bar.update).outcomes
-    print_result(
-        {**run, **summarise(outcomes, scenario.regency_names, scenario.months)}, args.json, console.replications_text
-    )
+            result = run_ensemble(scenario, replications, progress=bar.update, worlds=worlds)
+    if engine == "mesa":
+        summary = {**run, **summarise(outcomes, scenario.regency_names, scenario.months)}
+    else:
+        summary = result.summary()
+    print_result(summary, args.json, console.replications_text)
     return 0
 
 
@@ -212,7 +237,7 @@ def with_progress(run: Callable, out: Path, command: list[str]) -> tuple[Any, in
 def command_experiment(args: argparse.Namespace) -> int:
     problems = executor_problems(args)
     try:
-        experiment = load_experiment(args.file or "compare_setups")
+        experiment = load_experiment(args.file or "compare_setups", worlds=args.worlds)
     except InputError as error:
         problems += error.problems
     if problems:

@@ -114,6 +114,15 @@ def replications_text(result: dict) -> str:
     lines.append(
         f"Cooperation formed in {_percent(result['formation_rate'])} of runs (95 % CI {_percent(low)}–{_percent(high)})"
     )
+    if "worlds" in result:
+        worlds = result["worlds"]
+        low, high = worlds["formation_worlds"]
+        lines.append(
+            f"  over {worlds['visited']:,} plausible worlds of {worlds['file']}, with the uncertainty of the assumed "
+            f"numbers: {_percent(low)}–{_percent(high)} (95 % of the worlds' rates)"
+        )
+        if not worlds["model_unchanged"]:
+            lines.append("  WARNING: the rules have changed since the posterior was calibrated: calibrate again")
     median = result["median_months_to_formation"]
     lines.append(
         f"Median months to formation: {median:.0f} (of the runs in which it formed)"
@@ -209,13 +218,49 @@ def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
         lines.append(f"{short[id(row)]:<{width}}  {cells}".rstrip())
     if experiment.kind != "arms":
         lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
+    if experiment.worlds:
+        lines += ["", *worlds_lines(experiment, records, short)]
     lines += ["", f"Results in {result.folder}: runs.parquet, summary.csv, manifest.json, figures/formation.png"]
     return "\n".join(lines)
+
+
+def worlds_lines(experiment: Experiment, records: list[dict], short: dict[int, str]) -> list[str]:
+    """Each row's formation rate with chance alone and with chance and the assumed numbers'
+    uncertainty; for arms, in how many plausible worlds each is best and its regret."""
+    worlds = experiment.worlds
+    origin = worlds.provenance
+    lines = [
+        f"Over {worlds.count:,} plausible worlds ({worlds.file}: the posterior of calibration "
+        f"{origin.get('calibration', '?')}, {origin.get('accepted', '?')} of {origin.get('sets', '?')} sets)",
+    ]
+    if not worlds.current:
+        lines.append(
+            "WARNING: the model's runs differ from those the posterior was calibrated with (the rules have "
+            f"changed since): these worlds may no longer fit the study; calibrate again: {origin.get('command')}"
+        )
+    width = max(len(label) for label in short.values())
+    arms = experiment.kind == "arms"
+    lines.append(
+        f"{'':<{width}}  {'formed %':>8}  {'chance alone 95 %':<19}{'chance and worlds 95 %':<24}"
+        + (f"{'best in % of worlds':>20}{'regret, points (90th pct)':>27}" if arms else "")
+    )
+    for row in records:
+        line = (
+            f"{short[id(row)]:<{width}}  {100 * row['formation_rate']:>8.1f}  "
+            f"{100 * row['formation_low']:5.1f} to {100 * row['formation_high']:<5.1f}     "
+            f"{100 * row['formation_worlds_low']:5.1f} to {100 * row['formation_worlds_high']:<5.1f}          "
+        )
+        if arms:
+            line += f"{100 * row['best_share']:>20.1f}{100 * row['regret_90']:>27.1f}"
+        lines.append(line.rstrip())
+    return lines
 
 
 def calibration_text(calibration, result) -> str:
     """What a calibration found: how many sets meet every pattern, each pattern's share, and
     the parameters the patterns narrow most."""
+    from sim.calibration_report import parameter_table  # matplotlib: only when a calibration is shown
+
     prior, posterior = result.prior, result.posterior
     lines = [
         f"Kerjasama — calibration {calibration.name}: {len(prior):,} parameter sets x {len(calibration.setups)} setups "
@@ -227,14 +272,13 @@ def calibration_text(calibration, result) -> str:
     for pattern in calibration.patterns:
         met = float((prior[f"miss_{pattern.index}"] == 0).mean())
         lines.append(f"{pattern.index:>2} {pattern.label[:62]:<62} {100 * met:6.1f}")
-    narrowed = []
-    for u in calibration.parameters:
-        low, high = (min(u.values), max(u.values)) if u.values else (u.low, u.high)
-        q5, q95 = posterior[u.path].quantile([0.05, 0.95])
-        narrowed.append(((q95 - q5) / (high - low) if high > low else 1.0, u.path, low, high, q5, q95))
+    narrowed = parameter_table(prior, posterior, [u.path for u in calibration.parameters])
     lines += ["", "most narrowed parameters       prior range          posterior 90 %   width left"]
-    for ratio, path, low, high, q5, q95 in sorted(narrowed)[:10]:
-        lines.append(f"{path[:30]:<30} {low:>8.3g} – {high:<8.3g}  {q5:>7.3g} – {q95:<7.3g}  {100 * ratio:5.0f} %")
+    for row in narrowed.head(10).itertuples():
+        lines.append(
+            f"{row.parameter[:30]:<30} {row.prior_low:>8.3g} – {row.prior_high:<8.3g}  "
+            f"{row.q5:>7.3g} – {row.q95:<7.3g}  {100 * row.left:5.0f} %"
+        )
     lines += [
         "",
         f"Results in {result.folder}: posterior.parquet, prior.parquet, manifest.json; kerjasama report {result.folder}",

@@ -45,6 +45,7 @@ from sim.validation import (
     read_toml,
     suggest,
 )
+from sim.worlds import Worlds, load_worlds
 
 KINDS = ("grid", "lhs", "sobol", "morris")
 OUTPUTS = ("formation_rate", "sustained_rate", "months_in_force", "months_to_formation")
@@ -72,6 +73,7 @@ EXPERIMENT = Table(
                 "max_replications": Number(1, 10**9, integer=True),
                 "months": Number(1, 1200, integer=True),
                 "outputs": List(Text(choices=OUTPUTS), min_items=1),
+                "worlds": Text(),
             },
             required=("name", "scenario", "seed", "replications"),
         ),
@@ -85,6 +87,7 @@ EXPERIMENT = Table(
                 "second_order": Flag(),
                 "trajectories": Number(2, 10**6, integer=True),
                 "levels": Number(2, 100, integer=True),
+                "before_preset": Flag(),
             },
             required=("kind",),
         ),
@@ -114,10 +117,20 @@ class Point:
     preset: str
     overrides: dict[str, Any] = field(default_factory=dict)
     factors: dict[str, Any] = field(default_factory=dict)  # the factor values, by path
+    before_preset: bool = False  # the overrides are the scenario's own numbers: the preset keeps its own
 
     def scenario(self, base: Scenario) -> Scenario:
-        """What this point runs: the experiment's scenario under its preset, with its overrides."""
-        return base.with_setup(self.preset).with_overrides(self.overrides, source=f"point {self.id}")
+        """What this point runs: the experiment's scenario (in a plausible world, its numbers set
+        by `Worlds.scenario`) under the point's preset, with its overrides — after the preset, or
+        with `before_preset` as the scenario's own numbers, as a calibration's prior sets them:
+        a preset that sets one keeps its own (the governor's meetings under province_led are
+        not the bishop's)."""
+        if self.before_preset and self.overrides:
+            base = base.with_base_overrides(self.overrides, source=f"point {self.id}")
+        scenario = base.with_setup(self.preset)
+        if self.before_preset or not self.overrides:
+            return scenario
+        return scenario.with_overrides(self.overrides, source=f"point {self.id}")
 
 
 @dataclass(frozen=True)
@@ -147,14 +160,17 @@ class Experiment:
     points: tuple[Point, ...]
     outputs: tuple[str, ...]
     design: dict  # the [design] table as written, for the manifest and the analysis
+    worlds: Worlds | None = None  # replication r of every point runs in world worlds.world_of(r)
 
 
 def builtin_experiments() -> list[str]:
     return builtin_names("experiments")
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment file (or a built-in one by name). Raises InputError."""
+def load_experiment(path: str | Path, worlds: str | None = None) -> Experiment:
+    """Read and check an experiment file (or a built-in one by name). Raises InputError.
+
+    `worlds` (a posterior.parquet, or "posterior") replaces the file's `worlds`, as --worlds does."""
     if str(path) in builtin_experiments():
         file, shown = builtin_file(str(path), "experiments"), f"built-in experiment {path!r}"
     else:
@@ -171,7 +187,17 @@ def load_experiment(path: str | Path) -> Experiment:
             problems += error.problems
     if scenario is None:  # the rest is checked against the scenario
         raise InputError(problems)
-    return _build(document, shown, text, scenario, problems)
+    found = None
+    chosen = worlds if worlds is not None else settings.get("worlds")
+    if isinstance(chosen, str):
+        where = (
+            (Path.cwd(), "--worlds", "--worlds") if worlds is not None else (file.parent, shown, "experiment.worlds")
+        )
+        try:
+            found = load_worlds(chosen, scenario, *where)
+        except InputError as error:
+            problems += error.problems
+    return _build(document, shown, text, scenario, problems, found)
 
 
 def _load_named_scenario(name: str, experiment_file: Path, shown: str) -> Scenario:
@@ -187,7 +213,9 @@ def _load_named_scenario(name: str, experiment_file: Path, shown: str) -> Scenar
     return load_scenario(candidate)
 
 
-def _build(document: dict, shown: str, text: str, scenario: Scenario, problems: list[Problem]) -> Experiment:
+def _build(
+    document: dict, shown: str, text: str, scenario: Scenario, problems: list[Problem], worlds: Worlds | None
+) -> Experiment:
     """The experiment a file describes, checked as far as its problems allow, so that every
     problem is reported at once (those of the schema come in `problems`)."""
     settings = document["experiment"]
@@ -272,7 +300,9 @@ def _build(document: dict, shown: str, text: str, scenario: Scenario, problems: 
         description=settings.get("description", ""),
         file=shown,
         text=text,
-        identity=hashlib.sha256(text.encode() + scenario.sha256.encode()).hexdigest(),
+        identity=hashlib.sha256(
+            text.encode() + scenario.sha256.encode() + (worlds.sha256.encode() if worlds else b"")
+        ).hexdigest(),
         scenario=scenario,
         seed=settings["seed"],
         months=months,
@@ -284,6 +314,7 @@ def _build(document: dict, shown: str, text: str, scenario: Scenario, problems: 
         points=points,
         outputs=tuple(settings.get("outputs", ["formation_rate"])),
         design=dict(document.get("design", {})),
+        worlds=worlds,
     )
     _check_points(experiment)
     return experiment
@@ -402,10 +433,10 @@ def _factor(
 
 
 SETTINGS = {
-    "grid": {"kind", "presets"},
-    "lhs": {"kind", "presets", "points"},
-    "sobol": {"kind", "presets", "base_samples", "second_order"},
-    "morris": {"kind", "presets", "trajectories", "levels"},
+    "grid": {"kind", "presets", "before_preset"},
+    "lhs": {"kind", "presets", "points", "before_preset"},
+    "sobol": {"kind", "presets", "base_samples", "second_order", "before_preset"},
+    "morris": {"kind", "presets", "trajectories", "levels", "before_preset"},
 }
 NEEDED = {"lhs": "points", "sobol": "base_samples", "morris": "trajectories"}
 
@@ -480,7 +511,7 @@ def _design_points(
                 if kind == "grid"
                 else f"{preset} #{len(points)}"
             )
-            points.append(Point(len(points), label, preset, values, values))
+            points.append(Point(len(points), label, preset, values, values, bool(design.get("before_preset"))))
     return tuple(points)
 
 

@@ -9,7 +9,7 @@ one seed are paired (common random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -19,6 +19,7 @@ from sim.draws import DrawSource, HashedDraws
 from sim.outcomes import Outcomes, header, outcomes, paired_difference, summarise, wilson
 from sim.scenario import Scenario
 from sim.stages import REGENCY_ATTRIBUTES, Stage
+from sim.worlds import Worlds, over_worlds
 
 CHUNK = 10_000  # replications per chunk: about a second of work, a few MB of state
 WORKING_COPIES = 40  # arrays of a chunk's state alive at once within a month, at most (measured)
@@ -64,18 +65,25 @@ def spread_over(p: rules.Params, shape: tuple[int, ...]) -> rules.Params:
     return replace(p, regencies=rules.RegencyParams(**regencies), institutions=institutions)
 
 
+# Whole numbers the rules also take per run, so that parameter sets differing in them (a
+# calibration's stage and drought durations) still run side by side.
+PER_RUN_INTEGERS = ("min_months", "drought_duration")
+
+
 def structure(p: rules.Params) -> tuple:
     """What must be the same for parameter sets to run side by side: everything but the floats
-    (switches, strategies, stage durations, election months...)."""
+    and PER_RUN_INTEGERS (switches, strategies, election months...)."""
     found: list = []
 
-    def walk(value: object) -> None:
+    def walk(value: object, name: str = "") -> None:
         if hasattr(value, "__dataclass_fields__"):
             for f in fields(value):
-                walk(getattr(value, f.name))
+                walk(getattr(value, f.name), f.name)
         elif isinstance(value, dict):
             for key in sorted(value):
-                walk(value[key])
+                walk(value[key], key)
+        elif name in PER_RUN_INTEGERS:
+            found.append(np.shape(value))
         elif isinstance(value, np.ndarray):
             found.append((value.shape, value.tobytes()) if value.dtype.kind != "f" else value.shape)
         elif not isinstance(value, float):
@@ -85,16 +93,16 @@ def structure(p: rules.Params) -> tuple:
     return tuple(found)
 
 
-def stack(points: list[rules.Params], repeats: int | list[int]) -> rules.Params:
-    """One parameter set for several design points, each taking `repeats` runs in a row
-    (one number for all, or one per point).
+def stack(points: list[rules.Params], which: np.ndarray) -> rules.Params:
+    """One parameter set for several, run r taking the set `which[r]`.
 
-    A float that differs between points becomes a per-run parameter — (R, 1) for a scalar,
+    A number that differs between the sets becomes a per-run parameter — (R, 1) for a scalar,
     (R, n) or (R, n, n) for a per-regency array, (P, R, n) for the gate thresholds — so the
-    rules run every point at once. Everything else must agree (see `structure`).
+    rules run every set at once. Everything else must agree (see `structure`).
     """
     if len({structure(p) for p in points}) > 1:
         raise ValueError("design points with different switches cannot run side by side")
+    which = np.asarray(which, dtype=np.intp)
 
     def combine(values: list, name: str) -> object:
         first = values[0]
@@ -106,10 +114,10 @@ def stack(points: list[rules.Params], repeats: int | list[int]) -> rules.Params:
             return {key: combine([v[key] for v in values], key) for key in first}
         if all(np.array_equal(v, first) for v in values[1:]):
             return first
-        per_point = np.asarray(values, dtype=float)
+        per_point = np.asarray(values, dtype=np.int32 if name in PER_RUN_INTEGERS else float)
         if per_point.ndim == 1:
             per_point = per_point[:, None]  # a scalar: (points, 1)
-        per_run = np.repeat(per_point, repeats, axis=0)
+        per_run = per_point[which]
         return np.ascontiguousarray(np.moveaxis(per_run, 0, 1)) if name == "thresholds" else per_run
 
     return combine(points, "")
@@ -135,6 +143,30 @@ def simulate(
         if observe:
             observe(month, state)
     return state
+
+
+def simulate_sets(
+    sets: list[rules.Params],
+    set_of_run: np.ndarray,
+    seed: int,
+    replications: np.ndarray,
+    months: int,
+    observer: Callable[[np.ndarray, rules.Params], Callable[[int, rules.State], None] | None] | None = None,
+) -> Iterator[tuple[np.ndarray, rules.State, rules.Params]]:
+    """Runs whose parameter sets differ — design points, plausible worlds — side by side wherever
+    their structure agrees: run k is replication `replications[k]` of `seed` under
+    `sets[set_of_run[k]]`. Yields, per group of runs run together, their positions, final state
+    and stacked parameters; `observer(positions, params)` may give the group's monthly callback."""
+    shapes: dict[tuple, int] = {}
+    group_of_set = np.array([shapes.setdefault(structure(p), len(shapes)) for p in sets])
+    group_of_run = group_of_set[set_of_run]
+    for group in range(len(shapes)):
+        rows = np.flatnonzero(group_of_run == group)
+        members = np.flatnonzero(group_of_set == group)
+        batch = stack([sets[k] for k in members], np.searchsorted(members, set_of_run[rows]))
+        observe = observer(rows, batch) if observer else None
+        state = simulate(batch, HashedDraws(seed, replications[rows], batch.n), rows.shape, months, observe)
+        yield rows, state, batch
 
 
 @dataclass
@@ -186,14 +218,27 @@ class EnsembleResult:
     first: int  # index of the first replication: replications first..first+R-1 of the seed
     outcomes: Outcomes
     monthly: MonthlyMeans
+    worlds: Worlds | None = None  # the plausible worlds it ran over, if any
+    world: np.ndarray | None = None  # (R,) the world of each replication
 
     def summary(self) -> dict:
         """The keys of `kerjasama run --json` for these replications."""
-        s = self.scenario
-        return {
+        s, o = self.scenario, self.outcomes
+        summary = {
             **header(s.name, s.setup, "ensemble", self.seed, self.months),
-            **summarise(self.outcomes, s.regency_names, self.months),
+            **summarise(o, s.regency_names, self.months),
         }
+        if self.worlds:
+            summary["worlds"] = {
+                "file": self.worlds.file,
+                "count": self.worlds.count,
+                "visited": len(np.unique(self.world)),
+                "model_unchanged": self.worlds.current,
+                "formation_worlds": over_worlds(o.formed, self.world, summary["formation_ci"]),
+                "sustained_worlds": over_worlds(o.sustained, self.world, summary["sustained_ci"]),
+                "months_in_force_worlds": over_worlds(o.months_cooperating, self.world),
+            }
+        return summary
 
 
 def compare(result: EnsembleResult, baseline: EnsembleResult) -> dict:
@@ -233,8 +278,10 @@ def run_ensemble(
     first: int = 0,
     progress: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
+    worlds: Worlds | None = None,
 ) -> EnsembleResult:
-    """Replications first..first+R-1 of `seed` (default: the scenario's), in chunks of `chunk`.
+    """Replications first..first+R-1 of `seed` (default: the scenario's), in chunks of `chunk`;
+    over `worlds`, replication r in world `worlds.world_of(r)` (set before the scenario's preset).
 
     `progress`, if given, is called with the number of replications each chunk finished.
     """
@@ -243,17 +290,33 @@ def run_ensemble(
     seed = scenario.seed if seed is None else seed
     months = scenario.months if months is None else months
     p = scenario.params()
+    in_world: dict[int, rules.Params] = {}
+
+    def world_params(world: int) -> rules.Params:
+        if world not in in_world:
+            in_world[world] = worlds.scenario(scenario, world).params()
+        return in_world[world]
+
     monthly = MonthlyMeans.empty(months, p.n)
     combined: dict[str, np.ndarray] = {}
+    world_of_run = np.full(replications, -1, dtype=np.int32)
     for start in range(first, first + replications, chunk):
         indices = np.arange(start, min(start + chunk, first + replications))
-        state = simulate(p, HashedDraws(seed, indices, p.n), indices.shape, months, monthly.observer(p))
-        part = outcomes(state, p)
-        for f in fields(Outcomes):
-            values = getattr(part, f.name)
-            if f.name not in combined:  # the first chunk tells each field's shape and type
-                combined[f.name] = np.empty((replications,) + values.shape[1:], values.dtype)
-            combined[f.name][start - first : start - first + len(indices)] = values
+        if worlds:
+            chunk_worlds, set_of_run = np.unique(worlds.world_of(indices), return_inverse=True)
+            sets = [world_params(int(w)) for w in chunk_worlds]
+            world_of_run[start - first : start - first + len(indices)] = chunk_worlds[set_of_run]
+        else:
+            sets, set_of_run = [p], np.zeros(len(indices), dtype=np.intp)
+        observe = lambda rows, batch: monthly.observer(batch)  # noqa: E731
+        for rows, state, batch in simulate_sets(sets, set_of_run, seed, indices, months, observe):
+            part = outcomes(state, batch)
+            for f in fields(Outcomes):
+                values = getattr(part, f.name)
+                if f.name not in combined:  # the first group tells each field's shape and type
+                    combined[f.name] = np.empty((replications,) + values.shape[1:], values.dtype)
+                combined[f.name][start - first + rows] = values
         if progress:
             progress(len(indices))
-    return EnsembleResult(scenario, seed, months, first, Outcomes(**combined), monthly.finish(replications))
+    result = EnsembleResult(scenario, seed, months, first, Outcomes(**combined), monthly.finish(replications))
+    return replace(result, worlds=worlds, world=world_of_run) if worlds else result

@@ -12,6 +12,7 @@ not depend on which chunk it is or where it runs.
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import subprocess
 import time
@@ -29,8 +30,7 @@ import pyarrow.compute
 
 from sim import rules
 from sim.design import Experiment, Point
-from sim.draws import HashedDraws
-from sim.ensemble import simulate, stack, structure
+from sim.ensemble import simulate_sets
 from sim.executors import Executor, dask, local, run_chunks
 from sim.machine import disk_free, memory_available, size
 from sim.outcomes import outcome_columns, outcomes, wilson
@@ -39,6 +39,7 @@ from sim.stages import ATTRIBUTES
 from sim.storage import DamagedFile, ResultsFolder, is_disk_fault
 from sim.summary import Tallies, point_table
 from sim.validation import InputError, Problem
+from sim.worlds import PROVENANCE, Worlds
 
 CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two workers share well
 TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
@@ -79,6 +80,8 @@ class Task:
     seed: int
     months: int
     follow: bool  # record the monthly trajectories of each point's first runs
+    identity: str  # the experiment's: what a worker's cached parameters belong to
+    worlds: Worlds | None
 
 
 class Interrupted(Exception):
@@ -103,43 +106,65 @@ class ChunkResult:
 
 
 def run_chunk(task: Task) -> ChunkResult:
-    """Run a chunk's cells, design points side by side where their switches agree."""
-    params = {point_id: point.scenario(task.scenario).params() for point_id, point in task.points.items()}
-    groups: dict[tuple, list[Cell]] = defaultdict(list)
-    for cell in task.chunk.cells:
-        groups[structure(params[cell.point])].append(cell)
-    parts: dict[Cell, dict[str, np.ndarray]] = {}
-    followed: list[dict[str, np.ndarray]] = []
+    """Run a chunk's cells, runs side by side wherever their switches agree: the design points,
+    and the worlds of an experiment over worlds (replication r of every point in world r's)."""
+    cells = task.chunk.cells
+    point_of = np.concatenate([np.full(c.count, c.point, dtype=np.int64) for c in cells])
+    replications = np.concatenate([np.arange(c.first, c.first + c.count) for c in cells])
+    world_of = task.worlds.world_of(replications) if task.worlds else np.full(len(replications), -1)
+    keys, key_of_run = np.unique(np.stack([point_of, world_of], axis=1), axis=0, return_inverse=True)
+    params = [point_params(task, int(point), int(world)) for point, world in keys]
+    starts = np.cumsum([0] + [c.count for c in cells])
+    followed_rows = {  # each point's first runs, in the group of its first run
+        c.point: np.arange(o, o + min(c.count, TRAJECTORY_RUNS))
+        for c, o in zip(cells, starts, strict=False)
+        if c.first == 0 and task.follow
+    }
     names = task.scenario.regency_names
-    for cells in groups.values():
-        batch = stack([params[c.point] for c in cells], [c.count for c in cells])
-        replications = np.concatenate([np.arange(c.first, c.first + c.count) for c in cells])
-        offsets = np.cumsum([0] + [c.count for c in cells])
+    trackers: list[TrajectoryTracker] = []
+
+    def observer(rows: np.ndarray, batch: rules.Params):
         watched = {
-            c.point: np.arange(o, o + min(c.count, TRAJECTORY_RUNS))
-            for c, o in zip(cells, offsets, strict=False)
-            if c.first == 0 and task.follow
+            point: np.flatnonzero(np.isin(rows, mine)) for point, mine in followed_rows.items() if mine[0] in rows
         }
-        tracker = TrajectoryTracker(watched, names)
-        state = simulate(
-            batch,
-            HashedDraws(task.seed, replications, batch.n),
-            replications.shape,
-            task.months,
-            tracker.observe if watched else None,
-        )
-        if watched:
-            followed.append(tracker.table())
-        columns = outcome_columns(outcomes(state, batch), names)
-        for cell, start in zip(cells, offsets, strict=False):
-            part = {name: values[start : start + cell.count] for name, values in columns.items()}
-            part["point"] = np.full(cell.count, cell.point, dtype=np.int32)
-            part["replication"] = np.arange(cell.first, cell.first + cell.count, dtype=np.int32)
-            parts[cell] = part
-    ordered = [parts[cell] for cell in task.chunk.cells]
-    runs = {name: np.concatenate([part[name] for part in ordered]) for name in ordered[0]}
+        if not watched:
+            return None
+        trackers.append(TrajectoryTracker(watched, names))
+        return trackers[-1].observe
+
+    columns: dict[str, np.ndarray] = {}
+    groups = simulate_sets(params, key_of_run.ravel(), task.seed, replications, task.months, observer)
+    for rows, state, batch in groups:
+        for name, values in outcome_columns(outcomes(state, batch), names).items():
+            if name not in columns:
+                columns[name] = np.empty((len(replications), *values.shape[1:]), dtype=values.dtype)
+            columns[name][rows] = values
+    columns["point"] = point_of.astype(np.int32)
+    columns["replication"] = replications.astype(np.int32)
+    if task.worlds:
+        columns["world"] = world_of.astype(np.int32)
+    followed = [t.table() for t in trackers]
     trajectories = {name: np.concatenate([t[name] for t in followed]) for name in followed[0]} if followed else None
-    return ChunkResult(runs, trajectories)
+    return ChunkResult(columns, trajectories)
+
+
+_BUILT: dict[tuple, object] = {}  # a worker's scenarios of worlds and parameters of points in them
+
+
+def point_params(task: Task, point: int, world: int) -> rules.Params:
+    """The parameters of a point in a world (-1: none), built once per worker process: a chunk
+    over 150 worlds would otherwise spend half its time building scenarios."""
+    key = (task.identity, point, world)
+    if key not in _BUILT:
+        if len(_BUILT) > 20_000:
+            _BUILT.clear()
+        base = task.scenario
+        if world >= 0:
+            if (task.identity, world) not in _BUILT:
+                _BUILT[(task.identity, world)] = task.worlds.scenario(task.scenario, world)
+            base = _BUILT[(task.identity, world)]
+        _BUILT[key] = task.points[point].scenario(base).params()
+    return _BUILT[key]
 
 
 class TrajectoryTracker:
@@ -176,8 +201,13 @@ class TrajectoryTracker:
 
 
 def batch_key(point: Point) -> tuple:
-    """Points that probably share their switches, so that a chunk can run them side by side."""
-    return (point.preset, tuple(sorted((k, repr(v)) for k, v in point.overrides.items() if not isinstance(v, float))))
+    """Points that probably share their switches, so that a chunk can run them side by side:
+    the same preset and the same overrides that are not numbers (whole numbers mostly run side
+    by side too — stage and drought durations do; `run_chunk` separates any that cannot)."""
+    switches = (
+        (k, repr(v)) for k, v in point.overrides.items() if isinstance(v, bool) or not isinstance(v, (int, float))
+    )
+    return (point.preset, tuple(sorted(switches)))
 
 
 def plan(points: list[Point], ranges: dict[int, range]) -> list[Chunk]:
@@ -401,6 +431,8 @@ def run_rounds(
                 experiment.seed,
                 experiment.months,
                 follow,
+                experiment.identity,
+                experiment.worlds,
             )
             for c in chunks
         ]
@@ -480,6 +512,11 @@ def finish(
         files["trajectories.parquet"] = folder.write_table("trajectories.parquet", trajectories.take(order))
     summary = tallies.summary()
     files["summary.csv"] = folder.write_text("summary.csv", summary.to_csv(index=False))
+    if experiment.worlds:
+        worlds = experiment.worlds
+        table = worlds.table().replace_schema_metadata({PROVENANCE: json.dumps(worlds.provenance)})
+        files["worlds.parquet"] = folder.write_table("worlds.parquet", table)
+        files["worlds.csv"] = folder.write_text("worlds.csv", tallies.world_table().to_csv(index=False))
     formation_figure(summary, folder.path / "figures" / "formation.png", experiment.months)  # redrawn by reports
     done, failed_runs = int(summary["replications"].sum()), sum(f["runs"] for f in manifest["failures"])
     final = {key: value for key, value in manifest.items() if key != "chunks"}  # runs.parquet's hash stands for them
@@ -536,7 +573,8 @@ def run_schema(experiment: Experiment) -> pa.Schema:
     scenario = experiment.scenario
     p = scenario.params()
     columns = outcome_columns(outcomes(rules.initial_state(p, (0,)), p), scenario.regency_names)
-    return pa.table({"replication": np.zeros(0, np.int32), **columns}).schema
+    worlds = {"world": np.zeros(0, np.int32)} if experiment.worlds else {}
+    return pa.table({"replication": np.zeros(0, np.int32), **worlds, **columns}).schema
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,6 +608,7 @@ def start_manifest(experiment: Experiment, code: str, executor: Executor, previo
         ],
         "design": experiment.design,
         "outputs": list(experiment.outputs),
+        "worlds": experiment.worlds.record() if experiment.worlds else None,
         "seed": experiment.seed,
         "months": experiment.months,
         "replications": {"requested": experiment.replications if experiment.auto is None else "auto"},

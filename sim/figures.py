@@ -469,3 +469,31 @@ def discovery_figure(
         fontsize=10,
     )
     return _finish(figure, [axis], path)
+
+
+def worlds_figure(rates: pd.DataFrame, summary: pd.DataFrame, path: Path, lang: str = "en") -> Path:
+    """Each arm's formation rate in every plausible world (a point each; a box for the middle
+    half, a line from the 10th to the 90th percentile, a bar at the median), beside the interval
+    of chance alone (black)."""
+    labels = list(rates.columns)
+    figure, axis = plt.subplots(figsize=(8.5, max(2.8, 0.7 * len(labels) + 1.4)))
+    jitter = np.random.default_rng(0).uniform(-0.18, 0.18, len(rates))  # fixed: the same figure each time
+    chance = term("table.chance", lang)
+    by_label = summary.set_index("label")
+    for k, label in enumerate(labels):
+        colour = setup_colour(str(by_label.loc[label, "preset"]))
+        values = rates[label].to_numpy() * 100
+        q10, q25, q50, q75, q90 = np.percentile(values, [10, 25, 50, 75, 90])
+        axis.plot([q10, q90], [k, k], color=colour, linewidth=1)
+        axis.barh(k, q75 - q25, left=q25, height=0.5, fill=False, edgecolor=colour, linewidth=1.2)
+        axis.plot([q50, q50], [k - 0.25, k + 0.25], color=colour, linewidth=2.5)
+        axis.scatter(values, k + jitter, s=8, color=colour, alpha=0.5)
+        low, high = by_label.loc[label, ["formation_low", "formation_high"]] * 100
+        axis.plot([low, high], [k + 0.38, k + 0.38], color="#000000", linewidth=3, label=chance if k == 0 else None)
+    axis.set_yticks(range(len(labels)), labels)
+    axis.invert_yaxis()
+    axis.set_xlim(-2, 102)
+    axis.set_xlabel(term("axis.world_rate", lang))
+    axis.legend(frameon=False, fontsize=8, loc="lower right")
+    axis.set_title(term("title.worlds", lang).format(worlds=len(rates)), fontsize=10)
+    return _finish(figure, [axis], path)

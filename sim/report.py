@@ -14,7 +14,7 @@ import errno
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ from sim.analysis import (
     barrier_profiles,
     describe_box,
     discover,
+    discover_failures,
     grid_map,
     load_results,
     main_effects,
@@ -35,6 +36,7 @@ from sim.analysis import (
     stage_funnel,
     survival,
     sweep,
+    world_rates,
 )
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
@@ -85,7 +87,7 @@ def _build_report(folder: str | Path, lang: str) -> Path:
     if manifest and manifest.get("kind") == "calibration":
         from sim.calibration_report import build_calibration_report
 
-        return build_calibration_report(ResultsFolder(folder), manifest)
+        return build_calibration_report(ResultsFolder(folder), manifest, lang)
     results = load_results(folder)
     figure_folder = results.folder / "figures" / ("" if lang == "en" else lang)
     figure_folder.mkdir(parents=True, exist_ok=True)
@@ -93,6 +95,8 @@ def _build_report(folder: str | Path, lang: str) -> Path:
     sections: list[Section] = []
     if results.kind == "arms":
         sections += compare_setups(results, figure_folder, lang, findings)
+        if results.worlds is not None:
+            sections.append(plausible_worlds(results, figure_folder, lang, findings))
     else:
         sections += explore_design(results, figure_folder, lang, findings)
     sections += why_it_fails(results, figure_folder, lang, findings)
@@ -194,6 +198,67 @@ def compare_setups(results: Results, folder: Path, lang: str, findings: list[str
             arms_table(summary, results.regencies, lang),
         )
     ]
+
+
+def plausible_worlds(results: Results, folder: Path, lang: str, findings: list[str]) -> Section:
+    """Every setup under the uncertainty of the assumed numbers: both intervals, the share of
+    worlds each is best in, its regret, and where the best setup on average fails or loses."""
+    summary = named(results, lang)
+    results = replace(results, worlds=results.worlds.assign(label=results.worlds["point"].map(summary["label"])))
+    rates = world_rates(results)
+    origin = results.manifest["worlds"]["provenance"]
+    worlds = len(rates)
+    best = summary.loc[summary["formation_rate"].idxmax()]
+    findings.append(
+        term("finding.worlds", lang).format(
+            worlds=worlds,
+            setup=best["label"],
+            low=100 * best["formation_worlds_low"],
+            high=100 * best["formation_worlds_high"],
+            share=100 * best["best_share"],
+            regret=100 * best["regret_90"],
+        )
+    )
+    box, failing, _ = discover_failures(results, best["label"])
+    values = results.world_values
+    words = {f: factor_name(f, lang) for f in values.columns} | {"and": term("and", lang)}
+    facts = {"setup": best["label"], "failing": failing, "worlds": worlds}
+    described = describe_box(box, values, words) if box is not None else ""
+    if failing == 0:
+        findings.append(term("finding.worlds_never_fails", lang).format(**facts))
+    elif not described or box.density <= failing / worlds:
+        findings.append(term("finding.worlds_no_box", lang).format(**facts))
+    else:
+        findings.append(
+            term("finding.worlds_box", lang).format(
+                **facts, box=described, density=percent(box.density), coverage=percent(box.coverage)
+            )
+        )
+    header = [
+        term("table.setup", lang),
+        term("table.chance", lang),
+        term("table.worlds_interval", lang),
+        term("table.best_share", lang),
+        term("table.regret", lang),
+    ]
+    rows = [
+        (
+            r["label"],
+            interval(r["formation_rate"], r["formation_low"], r["formation_high"]),
+            f"{100 * r['formation_worlds_low']:.1f}–{100 * r['formation_worlds_high']:.1f} %",
+            f"{100 * r['best_share']:.0f} %",
+            f"{100 * r['regret_90']:.1f}",
+        )
+        for _, r in summary.iterrows()
+    ]
+    text = term("report.worlds_text", lang).format(
+        worlds=worlds,
+        calibration=origin.get("calibration", "?"),
+        accepted=origin.get("accepted", "?"),
+        sets=origin.get("sets", "?"),
+    )
+    figure = figures.worlds_figure(rates, summary, folder / "worlds.png", lang)
+    return Section(term("report.worlds", lang), text, [figure], html_table(header, rows))
 
 
 def explore_design(results: Results, folder: Path, lang: str, findings: list[str]) -> list[Section]:

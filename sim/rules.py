@@ -92,7 +92,7 @@ class GateRules:
     steepness: float  # beta of every logistic factor
     gate_of_pair: np.ndarray  # (P,) index into GATES of each (gate, condition) pair
     condition_of_pair: np.ndarray  # (P,) index into CONDITIONS
-    min_months: np.ndarray  # (len(Stage),) months a regency stays in a stage at least
+    min_months: np.ndarray  # (len(Stage),) months a regency stays in a stage at least; (R, len(Stage)) per run
     min_members: int  # regencies needed in implementation for cooperation to exist
 
 
@@ -126,7 +126,7 @@ class ShockRules:
     election_interval: int  # months between elections
     election_aftermath: int  # months after an election in which a dissolution counts as caused by it
     drought_onset: float  # monthly probability that a drought starts
-    drought_duration: int  # months a drought lasts
+    drought_duration: int | np.ndarray  # months a drought lasts; (R, 1) per run
     fiscal_probability: float  # monthly probability of a fiscal cut, per regency
     fiscal_cut: float  # share of capacity lost in a fiscal cut
     flood_season: np.ndarray  # (12,) bool, by calendar month (0 = January)
@@ -1044,10 +1044,18 @@ def decide(state: State, p: Params, settled: np.ndarray) -> np.ndarray:
     eligible = (
         (stage < IMPLEMENTATION)
         & ~settled
-        & (state.months_in_stage + 1 >= p.gates.min_months[stage])  # this month counts
+        & (state.months_in_stage + 1 >= stage_minimum(p.gates.min_months, stage))  # this month counts
         & ((stage == int(Stage.NONE)) | (partners >= p.gates.min_members - 1))
     )
     return (stage + passes(state, p, eligible, next_gate(stage))).astype(np.int8)
+
+
+def stage_minimum(min_months: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """(..., n) the minimum months of each regency's stage: from one table, or from each run's
+    own (a batch of parameter sets whose stage durations differ)."""
+    if min_months.ndim == 1:
+        return min_months[stage]
+    return np.take_along_axis(min_months, stage.astype(np.intp), axis=-1)
 
 
 def redecide(state: State, p: Params, shocks: Shocks, evaluated: np.ndarray, before: np.ndarray) -> State:

@@ -295,6 +295,7 @@ class Scenario:
     presets: dict[str, dict] = field(repr=False)
     sha256: str = ""
     text: str = field(default="", repr=False)  # the file as written: its comments say what is assumed
+    path: Path | None = field(default=None, repr=False)  # the file read, when it was read from one
 
     @property
     def name(self) -> str:
@@ -334,7 +335,18 @@ class Scenario:
         """The same scenario under another preset (or "custom")."""
         base = copy.deepcopy(self.base)
         base["scenario"]["setup"] = setup
-        return replace(_resolve(self.file, base, self.presets, self.sha256, setup_source=source), text=self.text)
+        resolved = _resolve(self.file, base, self.presets, self.sha256, setup_source=source, base_checked=True)
+        return replace(resolved, text=self.text, path=self.path)
+
+    def with_base_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """The same scenario with the file's own numbers set by dotted path before the preset,
+        which keeps the values it sets itself; checked."""
+        base = copy.deepcopy(self.base)
+        problems = apply_overrides(base, overrides, self.regency_names, source)
+        if problems:
+            raise InputError(problems)
+        resolved = _resolve(self.file, base, self.presets, self.sha256, setup_source=source)
+        return replace(resolved, text=self.text, path=self.path)
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
         """The same scenario with values set by dotted path (after its preset), checked."""
@@ -347,7 +359,7 @@ class Scenario:
             raise InputError(problems)
         base = copy.deepcopy(document)
         base["scenario"]["setup"] = CUSTOM_SETUP
-        return Scenario(self.file, document, base, self.presets, self.sha256, self.text)
+        return Scenario(self.file, document, base, self.presets, self.sha256, self.text, self.path)
 
 
 def load_scenario(
@@ -373,7 +385,7 @@ def load_scenario(
         hashlib.sha256(data).hexdigest(),
         inherit=file != builtin_file(DEFAULT_SCENARIO),
     )
-    return replace(scenario, text=data.decode("utf-8-sig", errors="replace"))
+    return replace(scenario, text=data.decode("utf-8-sig", errors="replace"), path=file)
 
 
 def scenario_from_document(
@@ -436,9 +448,12 @@ def _resolve(
     sha256: str,
     setup_source: str | None,
     problems: list[Problem] | None = None,
+    base_checked: bool = False,  # the base and presets of a Scenario, checked when it was made
 ) -> Scenario:
     names = _names(base)
-    problems = (problems or []) + _check_document(base, file) + _check_presets(presets, base, file, names)
+    problems = list(problems or [])
+    if not base_checked:
+        problems += _check_document(base, file) + _check_presets(presets, base, file, names)
     setup = base.get("scenario", {}).get("setup") if isinstance(base.get("scenario"), dict) else None
     if isinstance(setup, str) and setup != CUSTOM_SETUP and setup not in presets:
         allowed = sorted(presets) + [CUSTOM_SETUP]

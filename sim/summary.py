@@ -17,7 +17,9 @@ from sim.design import Experiment
 from sim.outcomes import paired_difference, wilson_intervals
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
+from sim.worlds import weighted_quantiles
 
+WORLD_SUMS = ("runs", "formed", "sustained", "months_cooperating")
 SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions", "dissolutions_after_election")
 
 
@@ -52,6 +54,8 @@ class Tallies:
         self._point: int | None = None
         self._months: np.ndarray = np.zeros(0, dtype=np.int64)
         self._formed: list[tuple[np.ndarray, np.ndarray]] = []
+        worlds = experiment.worlds.count if experiment.worlds else 0
+        self.by_world = {key: np.zeros((count, worlds), dtype=np.int64) for key in WORLD_SUMS}
 
     def add(self, point: int, runs: pa.Table) -> None:
         """Some runs of `point`, after all runs of the points before it."""
@@ -78,6 +82,14 @@ class Tallies:
         self._months += np.bincount(values("month_formed")[formed], minlength=len(self._months))
         if self.formed_by_replication is not None:
             self._formed.append((values("replication"), formed))
+        if self.experiment.worlds:
+            world, count = values("world"), self.experiment.worlds.count
+            for key, column in (("runs", None), ("formed", "formed"), ("sustained", "sustained")):
+                weights = None if column is None else values(column)
+                self.by_world[key][point] += np.bincount(world, weights, minlength=count).astype(np.int64)
+            self.by_world["months_cooperating"][point] += np.bincount(
+                world, values("months_cooperating"), minlength=count
+            ).astype(np.int64)
 
     def _settle(self) -> None:
         """The current point is complete: its median month of formation, its runs by replication."""
@@ -122,7 +134,43 @@ class Tallies:
                 summary[f"barrier_{name}_{attribute}"] = shares[:, k]
         if self.formed_by_replication is not None:
             self._add_paired_differences(summary)
+        if self.experiment.worlds:
+            self._add_world_intervals(summary)
         return summary
+
+    def world_table(self) -> pd.DataFrame:
+        """One row per point and world with runs: the world's rates (worlds.csv)."""
+        runs = self.by_world["runs"]
+        point, world = np.nonzero(runs)
+        table = point_table(self.experiment).iloc[point][["point", "label", "preset"]].reset_index(drop=True)
+        table["world"] = world.astype(np.int32)
+        table["runs"] = runs[point, world]
+        for key, name in (("formed", "formation_rate"), ("sustained", "sustained_rate")):
+            table[name] = self.by_world[key][point, world] / table["runs"]
+        table["months_in_force"] = self.by_world["months_cooperating"][point, world] / table["runs"]
+        return table
+
+    def _add_world_intervals(self, summary: pd.DataFrame) -> None:
+        """Chance and parametric uncertainty: the central 95 % of each outcome over the plausible
+        worlds (each world's value from its own runs, each world counted by its runs), widened
+        where needed to hold the interval of chance alone; for arms,
+        the share of worlds in which each arm forms cooperation most often, and its regret."""
+        table = self.world_table()
+        for name, column in (
+            ("formation", "formation_rate"),
+            ("sustained", "sustained_rate"),
+            ("months", "months_in_force"),
+        ):
+            for point, rows in table.groupby("point"):
+                low, high = weighted_quantiles(rows[column].to_numpy(), rows["runs"].to_numpy(), [0.025, 0.975])
+                if name != "months":  # never narrower than chance alone
+                    low = min(low, summary.loc[point, f"{name}_low"])
+                    high = max(high, summary.loc[point, f"{name}_high"])
+                summary.loc[point, f"{name}_worlds_low"], summary.loc[point, f"{name}_worlds_high"] = low, high
+        summary["worlds"] = table.groupby("point")["world"].nunique().reindex(summary["point"]).to_numpy()
+        if self.experiment.kind == "arms":
+            for column, values in world_comparison(table).items():
+                summary[column] = summary["point"].map(values)
 
     def _add_paired_differences(self, summary: pd.DataFrame) -> None:
         """Each arm's formation minus the status quo arm's, run by run on the replications both
@@ -143,6 +191,24 @@ class Tallies:
             difference = paired_difference(after[:length][shared], before[:length][shared])
             summary.loc[point.id, "difference_from_status_quo"] = difference["difference"]
             summary.loc[point.id, "difference_low"], summary.loc[point.id, "difference_high"] = difference["ci"]
+
+
+def world_comparison(table: pd.DataFrame) -> dict[str, dict[int, float]]:
+    """Per arm, over the worlds every arm ran in (each world counted by its runs): the share of
+    worlds in which it forms cooperation most often (a tie shared) and its regret — how far its
+    formation rate falls short of the best arm's in that world — at the 90th percentile."""
+    rates = table.pivot(index="world", columns="point", values="formation_rate").dropna()
+    weight = table.groupby("world")["runs"].min().reindex(rates.index).to_numpy(dtype=float)
+    best = rates.max(axis=1).to_numpy()
+    is_best = rates.to_numpy() >= best[:, None] - 1e-12
+    share = (is_best / is_best.sum(axis=1, keepdims=True) * weight[:, None]).sum(axis=0) / weight.sum()
+    regret = best[:, None] - rates.to_numpy()
+    return {
+        "best_share": dict(zip(rates.columns, share, strict=True)),
+        "regret_90": {
+            point: weighted_quantiles(regret[:, k], weight, [0.9])[0] for k, point in enumerate(rates.columns)
+        },
+    }
 
 
 def histogram_median(counts: np.ndarray) -> float:

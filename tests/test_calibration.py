@@ -199,3 +199,7 @@ def test_the_report_of_a_calibration_shows_prior_posterior_patterns_and_what_is_
     page = (folder / "out" / "report.html").read_text()
     assert "meet every pattern" in page and "key_actor.meetings_per_month" in page and "rejects" in page
     assert "data:image/png;base64," in page and "cannot pin down" in page
+    assert main(["report", str(folder / "out"), "--lang", "id"]) == 0
+    page = (folder / "out" / "report.html").read_text()
+    assert "<html lang='id'>" in page and "memenuhi setiap pola" in page and "kemampuan Malaka" in page
+    assert (folder / "out" / "figures" / "id" / "calibration.png").exists()

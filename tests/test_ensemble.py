@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from sim import draws, rules
 from sim.cli import main
-from sim.ensemble import compare, run_ensemble, simulate
+from sim.draws import HashedDraws
+from sim.ensemble import compare, run_ensemble, simulate, stack, structure
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import paired_difference, wilson
 from tests.conftest import documents, scenario_of
@@ -118,6 +119,29 @@ def test_results_do_not_depend_on_chunks_or_where_a_batch_starts(default):
     for name in ("formed", "month_formed", "members", "barriers", "final", "highest_stage"):
         assert np.array_equal(getattr(whole, name), getattr(chunked, name))
         assert np.array_equal(getattr(whole, name)[1000:1500], getattr(later, name))
+
+
+def test_parameter_sets_differing_in_durations_run_side_by_side_exactly(default):
+    """A calibration's sets differ in stage and drought durations as well as in floats: batched,
+    each set's runs are what it gives alone."""
+    sets = [
+        default.with_setup("rm_plus").with_overrides(
+            {"rules.stages.organising": organising, "shocks.drought.duration": drought, "rules.need.pull": pull}
+        )
+        for organising, drought, pull in ((12, 8, 0.03), (6, 11, 0.05), (15, 5, 0.02))
+    ]
+    params = [s.params() for s in sets]
+    assert len({structure(p) for p in params}) == 1
+    replications = np.tile(np.arange(200), 3)
+    n = len(default.regency_names)
+    batched = simulate(
+        stack(params, np.repeat(np.arange(3), 200)), HashedDraws(9, replications, n), replications.shape, 120
+    )
+    for k in range(len(sets)):
+        alone = simulate(params[k], HashedDraws(9, np.arange(200), n), (200,), 120)
+        for name in ("formed_month", "stage", "months_in_stage", "drought_left", "trust"):
+            assert np.array_equal(getattr(batched, name)[k * 200 : (k + 1) * 200], getattr(alone, name)), name
+    assert not np.array_equal(batched.stage[:200], batched.stage[200:400])  # the durations matter
 
 
 def test_setups_compared_with_one_seed_are_paired(default):
