@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed
 run: $(STAMP)
 	$(VENV)/bin/kerjasama experiment
 
+# The tests spread over the machine's cores, a test file to a worker (files share their fixtures).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 install: $(STAMP)
 
