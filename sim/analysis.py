@@ -320,10 +320,13 @@ def discover(
     return find_box(x, y, preset, threshold, min_density)
 
 
-def find_box(x: pd.DataFrame, y: np.ndarray, preset: str, threshold: float, min_density: float) -> Discovery | None:
+def find_box(
+    x: pd.DataFrame, y: np.ndarray, preset: str, threshold: float, min_density: float, strict: bool = False
+) -> Discovery | None:
     """PRIM (Friedman & Fisher 1999, the `PRIM` package) for the cases y == 1 among the rows of
     x: of the boxes on the peeling trajectory whose density is at least `min_density`, the one
-    with the most coverage (then the densest). None when there is no such case."""
+    with the most coverage (then the densest); without one, the densest box — or, `strict`,
+    None. None also when there is no such case."""
     import prim
 
     if y.sum() == 0:
@@ -334,6 +337,8 @@ def find_box(x: pd.DataFrame, y: np.ndarray, preset: str, threshold: float, min_
         trajectory = box.peeling_trajectory
         dense = trajectory[trajectory["density"] >= min_density]
         best = dense.sort_values(["coverage", "density"], ascending=False)  # most coverage, then densest
+        if strict and not len(best):
+            return None
         chosen = int(best.index[0]) if len(best) else int(trajectory["density"].idxmax())
         box.select(chosen)
     limits = box.limits.reset_index().rename(columns={"index": "factor", "min": "low", "max": "high"})[
@@ -368,23 +373,58 @@ def where_it_fails(results: Results, label: str, rate: float = LOSING_RATE) -> t
     return x, fails.to_numpy().astype(int)
 
 
-def discover_failures(results: Results, label: str, candidates: int = 4) -> tuple[Discovery | None, int, int]:
+@dataclass(frozen=True)
+class Failures:
+    """Where the best setup fails or loses, over the plausible worlds."""
+
+    box: Discovery | None  # None: no box passes the checks
+    failing: int  # worlds in which it fails or loses
+    worlds: int
+    chance: float  # the share of label shuffles whose box is at least as dense (a p-value)
+    differ: list[tuple[str, float]]  # the numbers that differ between failing and other worlds, and by how much (KS)
+
+
+SHUFFLES = 19  # label shuffles for the check against chance: p <= 0.05 needs the densest of 20
+
+
+def discover_failures(results: Results, label: str, candidates: int = 4, seed: int = 0) -> Failures:
     """PRIM on the plausible worlds: where `label` fails or loses (see `where_it_fails`). Every
-    uncertain number is a dimension, and far more than the worlds can carve a box from, so the
-    box is sought among the `candidates` numbers whose values differ most between the worlds
-    it fails in and the others (two-sample Kolmogorov–Smirnov statistic), and must hold failing
-    worlds at least halfway from their share of all worlds to certainty. Returns the box (None
-    if there is none), the failing worlds and all worlds."""
+    uncertain number is a dimension, far more than the worlds can carve a box from, so the box
+    is sought among the `candidates` numbers whose values differ most between the worlds it
+    fails in and the others (two-sample Kolmogorov–Smirnov statistic), and must hold failing
+    worlds at least halfway from their share of all worlds to certainty. Density and coverage
+    are in-sample, after the choice of numbers on the same worlds, so the whole procedure is
+    run again on SHUFFLES shuffles of the labels: the box is kept only when no shuffle gives one
+    as dense (p <= 0.05)."""
     from scipy.stats import ks_2samp
 
     x, fails = where_it_fails(results, label)
-    if fails.sum() in (0, len(fails)):
-        return None, int(fails.sum()), len(fails)
+    failing, worlds = int(fails.sum()), len(fails)
+    if failing in (0, worlds):
+        return Failures(None, failing, worlds, 1.0, [])
+    tests = {c: ks_2samp(x.loc[fails == 1, c], x.loc[fails == 0, c]) for c in x.columns}
+    differ = [  # those that differ beyond chance, with Bonferroni's correction for the many numbers
+        (c, float(t.statistic))
+        for c, t in sorted(tests.items(), key=lambda i: -i[1].statistic)
+        if t.pvalue * len(tests) < 0.05
+    ]
+    box = _failure_box(x, fails, label, candidates)
+    if box is None:
+        return Failures(None, failing, worlds, 1.0, differ)
+    rng = np.random.default_rng(seed)
+    null = [_failure_box(x, rng.permutation(fails), label, candidates) for _ in range(SHUFFLES)]
+    as_dense = sum(1 for other in null if other is not None and other.density >= box.density)
+    chance = (1 + as_dense) / (1 + SHUFFLES)
+    return Failures(box if chance <= 0.05 else None, failing, worlds, chance, differ)
+
+
+def _failure_box(x: pd.DataFrame, fails: np.ndarray, label: str, candidates: int) -> Discovery | None:
+    from scipy.stats import ks_2samp
+
     statistic = {c: ks_2samp(x.loc[fails == 1, c], x.loc[fails == 0, c]).statistic for c in x.columns}
     chosen = sorted(statistic, key=lambda c: (-statistic[c], c))[:candidates]
     base = fails.mean()
-    box = find_box(x[chosen], fails, label, LOSING_RATE, base + (1 - base) / 2)
-    return box, int(fails.sum()), len(fails)
+    return find_box(x[chosen], fails, label, LOSING_RATE, base + (1 - base) / 2, strict=True)
 
 
 def describe_box(discovery: Discovery, points: pd.DataFrame, words: dict[str, str]) -> str:

@@ -46,7 +46,7 @@ from sim.validation import (
     read_toml,
     suggest,
 )
-from sim.worlds import PROVENANCE, fingerprint
+from sim.worlds import PROVENANCE, fingerprint, table_digest
 
 RATES = ("formation_rate", "sustained_rate", "dissolution_rate")
 MONTHS = ("months_in_force",)
@@ -369,11 +369,12 @@ def calibrate(
         met = prior["distance"] == 0
         posterior = prior[met].copy()
         posterior["weight"] = 1.0 / max(1, len(posterior))
-        origin = provenance(calibration, int(met.sum()))
-        files = {
-            name: folder.write_table(name, with_provenance(pa.Table.from_pandas(table, preserve_index=False), origin))
+        tables = {
+            name: pa.Table.from_pandas(table, preserve_index=False)
             for name, table in (("prior.parquet", prior), ("posterior.parquet", posterior))
         }
+        origin = provenance(calibration, int(met.sum()), table_digest(tables["posterior.parquet"]))
+        files = {name: folder.write_table(name, with_provenance(table, origin)) for name, table in tables.items()}
         manifest = {
             "kind": "calibration",
             "calibration": calibration.name,
@@ -401,11 +402,16 @@ def calibrate(
         return CalibrationResult(folder.path, prior, posterior, manifest)
 
 
-def provenance(calibration: Calibration, accepted: int) -> dict:
+def provenance(calibration: Calibration, accepted: int, worlds_sha256: str) -> dict:
     """Where a posterior comes from, carried inside its Parquet file wherever it is copied: an
-    experiment over its worlds checks the scenario's hash and the model's fingerprint."""
+    experiment over its worlds checks the scenario's hash, the worlds' own digest and the
+    model's fingerprint, and its report says which orders of setups the patterns imposed."""
     builtin = calibration.file.startswith("built-in")
     return {
+        "worlds_sha256": worlds_sha256,
+        "imposed": [
+            {"better": p.better, "than": p.than, "outcome": p.outcome} for p in calibration.patterns if p.better
+        ],
         "calibration": calibration.name,
         "file": calibration.file,
         "sha256": hashlib.sha256(calibration.text.encode()).hexdigest(),

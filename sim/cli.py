@@ -28,7 +28,7 @@ from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenari
 from sim.terms import LANGUAGES
 from sim.uncertainty import uncertain_numbers
 from sim.validation import InputError, Problem, read_toml
-from sim.worlds import load_worlds
+from sim.worlds import NONE, load_worlds
 
 ENGINES = ("mesa", "ensemble")
 MAX_MESA_REPLICATIONS = 100_000  # about two hours at 13 runs a second: beyond, use the ensemble
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--worlds",
         metavar="FILE",
         help="with --replications: run each replication in a plausible world of a posterior.parquet of "
-        '`kerjasama calibrate` ("posterior": the one shipped beside the scenario)',
+        '`kerjasama calibrate` ("posterior": the one shipped beside the scenario; "none": none)',
     )
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     run.set_defaults(handler=command_run)
@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--worlds",
         metavar="FILE",
         help="run every arm over the plausible worlds of a posterior.parquet of `kerjasama calibrate` "
-        '("posterior": the one shipped beside the scenario); replaces the file\'s worlds = …',
+        '("posterior": the one shipped beside the scenario; "none": the scenario\'s own numbers); '
+        "replaces the file's worlds = …",
     )
     experiment.set_defaults(handler=command_experiment)
 
@@ -142,7 +143,7 @@ def command_run(args: argparse.Namespace) -> int:
     if args.replications is not None:
         problems += replications_problems(args.replications, engine, scenario)
     worlds = None
-    if args.worlds is not None:
+    if args.worlds is not None and args.worlds != NONE:
         if args.replications is None or engine == "mesa":
             allowed = "runs with --replications on the ensemble engine (a world is a replication's)"
             problems.append(Problem("command line", "--worlds", args.worlds, allowed))

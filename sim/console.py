@@ -13,6 +13,7 @@ from sim.model import CooperationModel
 from sim.outcomes import outcomes, stack, summarise
 from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
 from sim.terms import BARRIER_WORDS, barrier_phrase
+from sim.worlds import FEW_RUNS
 
 
 def progress_bar(total: int) -> tqdm:
@@ -123,6 +124,11 @@ def replications_text(result: dict) -> str:
         )
         if not worlds["model_unchanged"]:
             lines.append("  WARNING: the rules have changed since the posterior was calibrated: calibrate again")
+        if worlds["runs_per_world"] < FEW_RUNS:
+            lines.append(
+                f"  WARNING: only {worlds['runs_per_world']} runs a world: that range carries much chance; "
+                f"run at least {FEW_RUNS * worlds['count']:,} replications"
+            )
     median = result["median_months_to_formation"]
     lines.append(
         f"Median months to formation: {median:.0f} (of the runs in which it formed)"
@@ -220,7 +226,8 @@ def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
         lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
     if experiment.worlds:
         lines += ["", *worlds_lines(experiment, records, short)]
-    lines += ["", f"Results in {result.folder}: runs.parquet, summary.csv, manifest.json, figures/formation.png"]
+    files = "runs.parquet, summary.csv, " + ("worlds.csv, worlds.parquet, " if experiment.worlds else "")
+    lines += ["", f"Results in {result.folder}: {files}manifest.json, figures/formation.png"]
     return "\n".join(lines)
 
 
@@ -253,6 +260,19 @@ def worlds_lines(experiment: Experiment, records: list[dict], short: dict[int, s
         if arms:
             line += f"{100 * row['best_share']:>20.1f}{100 * row['regret_90']:>27.1f}"
         lines.append(line.rstrip())
+    lines.append(
+        "(chance and worlds: the central 95 % of the worlds' own rates, the chance of each world's runs taken out;"
+        " best: forms most often in that world)"
+    )
+    few = min(int(row["runs_per_world"]) for row in records)
+    if few < FEW_RUNS:
+        lines.append(
+            f"WARNING: only {few} runs a world; the ranges and shares carry much chance: run at least "
+            f"{FEW_RUNS * worlds.count:,} replications"
+        )
+    imposed = [f"{o['better']} above {o['than']} in {o['outcome']}" for o in origin.get("imposed", [])]
+    if arms and imposed:
+        lines.append(f"(imposed by the calibration in every world: {'; '.join(imposed)})")
     return lines
 
 

@@ -45,7 +45,7 @@ from sim.validation import (
     read_toml,
     suggest,
 )
-from sim.worlds import Worlds, load_worlds
+from sim.worlds import NONE, Worlds, load_worlds
 
 KINDS = ("grid", "lhs", "sobol", "morris")
 OUTPUTS = ("formation_rate", "sustained_rate", "months_in_force", "months_to_formation")
@@ -189,9 +189,11 @@ def load_experiment(path: str | Path, worlds: str | None = None) -> Experiment:
         raise InputError(problems)
     found = None
     chosen = worlds if worlds is not None else settings.get("worlds")
-    if isinstance(chosen, str):
+    if isinstance(chosen, str) and chosen != NONE:
         where = (
-            (Path.cwd(), "--worlds", "--worlds") if worlds is not None else (file.parent, shown, "experiment.worlds")
+            (Path.cwd(), "command line", "--worlds")
+            if worlds is not None
+            else (file.parent, shown, "experiment.worlds")
         )
         try:
             found = load_worlds(chosen, scenario, *where)

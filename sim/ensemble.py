@@ -233,6 +233,7 @@ class EnsembleResult:
                 "file": self.worlds.file,
                 "count": self.worlds.count,
                 "visited": len(np.unique(self.world)),
+                "runs_per_world": int(np.bincount(self.world)[np.unique(self.world)].min()),
                 "model_unchanged": self.worlds.current,
                 "formation_worlds": over_worlds(o.formed, self.world, summary["formation_ci"]),
                 "sustained_worlds": over_worlds(o.sustained, self.world, summary["sustained_ci"]),

@@ -37,7 +37,7 @@ from sim.outcomes import outcome_columns, outcomes, wilson
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
 from sim.storage import DamagedFile, ResultsFolder, is_disk_fault
-from sim.summary import Tallies, point_table
+from sim.summary import WORLD_SUMS, Tallies, point_table
 from sim.validation import InputError, Problem
 from sim.worlds import PROVENANCE, Worlds
 
@@ -148,23 +148,28 @@ def run_chunk(task: Task) -> ChunkResult:
     return ChunkResult(columns, trajectories)
 
 
-_BUILT: dict[tuple, object] = {}  # a worker's scenarios of worlds and parameters of points in them
+_PARAMS: dict[tuple, rules.Params] = {}  # a worker's parameters by (experiment, point, world)
+_WORLDS: dict[tuple, Scenario] = {}  # and the scenarios of the worlds of its latest chunks
+MAX_PARAMS, MAX_WORLDS = 60_000, 512  # about 7 KB and 25 KB each
 
 
 def point_params(task: Task, point: int, world: int) -> rules.Params:
     """The parameters of a point in a world (-1: none), built once per worker process: a chunk
     over 150 worlds would otherwise spend half its time building scenarios."""
     key = (task.identity, point, world)
-    if key not in _BUILT:
-        if len(_BUILT) > 20_000:
-            _BUILT.clear()
+    if key not in _PARAMS:
         base = task.scenario
         if world >= 0:
-            if (task.identity, world) not in _BUILT:
-                _BUILT[(task.identity, world)] = task.worlds.scenario(task.scenario, world)
-            base = _BUILT[(task.identity, world)]
-        _BUILT[key] = task.points[point].scenario(base).params()
-    return _BUILT[key]
+            place = (task.identity, world)
+            if place not in _WORLDS:
+                if len(_WORLDS) >= MAX_WORLDS:
+                    _WORLDS.pop(next(iter(_WORLDS)))  # the oldest
+                _WORLDS[place] = task.worlds.scenario(task.scenario, world)
+            base = _WORLDS[place]
+        if len(_PARAMS) >= MAX_PARAMS:
+            _PARAMS.pop(next(iter(_PARAMS)))
+        _PARAMS[key] = task.points[point].scenario(base).params()
+    return _PARAMS[key]
 
 
 class TrajectoryTracker:
@@ -480,6 +485,17 @@ def check_room(experiment: Experiment, out: Path) -> None:
         raise refuse(
             ARM_BYTES_PER_RUN * runs, available, "of memory for the paired differences, more than is available"
         )
+    if experiment.worlds and available is not None:  # the sums of each point in each world
+        tallies = len(experiment.points) * experiment.worlds.count * 8 * len(WORLD_SUMS)
+        if tallies > 0.8 * available:
+            problem = Problem(
+                experiment.file,
+                "experiment.worlds",
+                experiment.worlds.file,
+                f"{len(experiment.points):,} points x {experiment.worlds.count:,} worlds would need about "
+                f"{size(tallies)} of memory for their sums ({size(available)} are available); use fewer worlds or points",
+            )
+            raise InputError([problem])
 
 
 def finish(
@@ -634,7 +650,9 @@ def code_version() -> str:
     except metadata.PackageNotFoundError:
         version = "(not installed)"
     git = git_state()
-    return f"kerjasama {version}" + (f", commit {git['commit'][:12]}" if git else "")
+    if not git:
+        return f"kerjasama {version}"
+    return f"kerjasama {version}, commit {git['commit'][:12]}" + (" with uncommitted changes" if git["dirty"] else "")
 
 
 def versions() -> dict[str, str]:

@@ -42,6 +42,7 @@ from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
 from sim.storage import ResultsFolder, is_disk_fault, write_text
 from sim.terms import BARRIER_WORDS, factor_name, level_label, number, setup_name, term
+from sim.worlds import FEW_RUNS
 
 MAX_TRAJECTORY_FIGURES = 8
 MIN_DISCOVERY_POINTS = 20  # fewer design points than this: too few for PRIM to find a box
@@ -219,21 +220,43 @@ def plausible_worlds(results: Results, folder: Path, lang: str, findings: list[s
             regret=100 * best["regret_90"],
         )
     )
-    box, failing, _ = discover_failures(results, best["label"])
+    few = int(summary["runs_per_world"].min())
+    if few < FEW_RUNS:
+        findings.append(term("finding.worlds_few_runs", lang).format(runs=few, wanted=FEW_RUNS * worlds))
+    imposed = [
+        term("finding.worlds_order", lang).format(
+            better=setup_name(o["better"], lang),
+            than=setup_name(o["than"], lang),
+            outcome=term(f"output.{o['outcome']}", lang),
+        )
+        for o in origin.get("imposed", [])
+    ]
+    if imposed:
+        findings.append(term("finding.worlds_imposed", lang).format(orders="; ".join(imposed)))
+    failures = discover_failures(results, best["label"])
     values = results.world_values
     words = {f: factor_name(f, lang) for f in values.columns} | {"and": term("and", lang)}
-    facts = {"setup": best["label"], "failing": failing, "worlds": worlds}
-    described = describe_box(box, values, words) if box is not None else ""
-    if failing == 0:
+    facts = {"setup": best["label"], "failing": failures.failing, "worlds": worlds}
+    differ = ", ".join(f"{factor_name(path, lang)} (KS {ks:.2f})" for path, ks in failures.differ[:3]) or "—"
+    described = describe_box(failures.box, values, words) if failures.box is not None else ""
+    if failures.failing == 0:
         findings.append(term("finding.worlds_never_fails", lang).format(**facts))
-    elif not described or box.density <= failing / worlds:
-        findings.append(term("finding.worlds_no_box", lang).format(**facts))
+    elif not described:
+        findings.append(term("finding.worlds_no_box", lang).format(**facts, differ=differ))
     else:
+        box = failures.box
         findings.append(
             term("finding.worlds_box", lang).format(
-                **facts, box=described, density=percent(box.density), coverage=percent(box.coverage)
+                **facts,
+                box=described,
+                density=percent(box.density),
+                base=percent(failures.failing / worlds),
+                coverage=percent(box.coverage),
+                differ=differ,
             )
         )
+    if not results.manifest["worlds"].get("model_unchanged", True):
+        findings.append(term("finding.worlds_stale", lang).format(command=origin.get("command", "kerjasama calibrate")))
     header = [
         term("table.setup", lang),
         term("table.chance", lang),

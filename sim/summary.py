@@ -17,9 +17,9 @@ from sim.design import Experiment
 from sim.outcomes import paired_difference, wilson_intervals
 from sim.scenario import STATUS_QUO
 from sim.stages import ATTRIBUTES
-from sim.worlds import weighted_quantiles
+from sim.worlds import rate_noise, true_range, weighted_quantiles
 
-WORLD_SUMS = ("runs", "formed", "sustained", "months_cooperating")
+WORLD_SUMS = ("runs", "formed", "sustained", "months_cooperating", "months_squared")
 SUMS = ("runs", "formed", "sustained", "dissolved", "months_cooperating", "dissolutions", "dissolutions_after_election")
 
 
@@ -87,9 +87,9 @@ class Tallies:
             for key, column in (("runs", None), ("formed", "formed"), ("sustained", "sustained")):
                 weights = None if column is None else values(column)
                 self.by_world[key][point] += np.bincount(world, weights, minlength=count).astype(np.int64)
-            self.by_world["months_cooperating"][point] += np.bincount(
-                world, values("months_cooperating"), minlength=count
-            ).astype(np.int64)
+            months = values("months_cooperating").astype(np.int64)
+            self.by_world["months_cooperating"][point] += np.bincount(world, months, minlength=count).astype(np.int64)
+            self.by_world["months_squared"][point] += np.bincount(world, months**2, minlength=count).astype(np.int64)
 
     def _settle(self) -> None:
         """The current point is complete: its median month of formation, its runs by replication."""
@@ -148,13 +148,16 @@ class Tallies:
         for key, name in (("formed", "formation_rate"), ("sustained", "sustained_rate")):
             table[name] = self.by_world[key][point, world] / table["runs"]
         table["months_in_force"] = self.by_world["months_cooperating"][point, world] / table["runs"]
+        squares = self.by_world["months_squared"][point, world] / table["runs"]
+        runs = table["runs"].to_numpy()
+        table["months_noise"] = np.maximum(squares - table["months_in_force"] ** 2, 0) / np.maximum(runs - 1, 1)
         return table
 
     def _add_world_intervals(self, summary: pd.DataFrame) -> None:
-        """Chance and parametric uncertainty: the central 95 % of each outcome over the plausible
-        worlds (each world's value from its own runs, each world counted by its runs), widened
-        where needed to hold the interval of chance alone; for arms,
-        the share of worlds in which each arm forms cooperation most often, and its regret."""
+        """Chance and parametric uncertainty: the central 95 % of the worlds' own values of each
+        outcome, the chance of each world's runs taken out (`worlds.true_range`), and never
+        narrower than the interval of chance alone; the fewest runs a world; for arms, the share
+        of worlds in which each arm forms cooperation most often, and its regret."""
         table = self.world_table()
         for name, column in (
             ("formation", "formation_rate"),
@@ -162,12 +165,15 @@ class Tallies:
             ("months", "months_in_force"),
         ):
             for point, rows in table.groupby("point"):
-                low, high = weighted_quantiles(rows[column].to_numpy(), rows["runs"].to_numpy(), [0.025, 0.975])
+                runs, values = rows["runs"].to_numpy(), rows[column].to_numpy()
+                noise = rows["months_noise"].to_numpy() if name == "months" else rate_noise(values, runs)
+                low, high = true_range(values, noise, runs)
                 if name != "months":  # never narrower than chance alone
                     low = min(low, summary.loc[point, f"{name}_low"])
                     high = max(high, summary.loc[point, f"{name}_high"])
                 summary.loc[point, f"{name}_worlds_low"], summary.loc[point, f"{name}_worlds_high"] = low, high
         summary["worlds"] = table.groupby("point")["world"].nunique().reindex(summary["point"]).to_numpy()
+        summary["runs_per_world"] = table.groupby("point")["runs"].min().reindex(summary["point"]).to_numpy()
         if self.experiment.kind == "arms":
             for column, values in world_comparison(table).items():
                 summary[column] = summary["point"].map(values)
@@ -195,13 +201,20 @@ class Tallies:
 
 def world_comparison(table: pd.DataFrame) -> dict[str, dict[int, float]]:
     """Per arm, over the worlds every arm ran in (each world counted by its runs): the share of
-    worlds in which it forms cooperation most often (a tie shared) and its regret — how far its
-    formation rate falls short of the best arm's in that world — at the 90th percentile."""
+    worlds in which it forms cooperation most often (a tie shared; a world in which no arm forms
+    it counts for none) and its regret — how far its formation rate falls short of the best
+    arm's in that world — at the 90th percentile. Both carry the chance of each world's runs."""
     rates = table.pivot(index="world", columns="point", values="formation_rate").dropna()
     weight = table.groupby("world")["runs"].min().reindex(rates.index).to_numpy(dtype=float)
     best = rates.max(axis=1).to_numpy()
-    is_best = rates.to_numpy() >= best[:, None] - 1e-12
-    share = (is_best / is_best.sum(axis=1, keepdims=True) * weight[:, None]).sum(axis=0) / weight.sum()
+    is_best = (rates.to_numpy() >= best[:, None] - 1e-12) & (best[:, None] > 0)
+    shares = np.divide(
+        is_best,
+        is_best.sum(axis=1, keepdims=True),
+        out=np.zeros(is_best.shape),
+        where=is_best.any(axis=1, keepdims=True),
+    )
+    share = (shares * weight[:, None]).sum(axis=0) / weight.sum()
     regret = best[:, None] - rates.to_numpy()
     return {
         "best_share": dict(zip(rates.columns, share, strict=True)),

@@ -28,11 +28,14 @@ from sim.scenario import Scenario
 from sim.validation import InputError, Problem
 
 POSTERIOR = "posterior"  # worlds = "posterior": the posterior that ships beside the scenario
+NONE = "none"  # --worlds none: the scenario's own numbers, whatever the experiment file says
 SUFFIX = ".posterior.parquet"
 PROVENANCE = b"kerjasama.provenance"
-NOT_PARAMETERS = ("set", "distance", "weight")
+NOT_PARAMETERS = ("set", "world", "distance", "weight")
 MAX_WORLDS = 100_000
 FINGERPRINT_RUNS = 64
+FINGERPRINT_MONTHS = 120  # a fixed horizon: the fingerprint must not follow --months
+FEW_RUNS = 50  # runs a world below which the range over the worlds is mostly chance
 GOLDEN = (5**0.5 - 1) / 2
 
 
@@ -42,7 +45,7 @@ class Worlds:
 
     file: str  # as the user named it
     path: Path
-    sha256: str
+    sha256: str  # of the worlds' values and weights (`table_digest`): what results belong to
     paths: tuple[str, ...]
     values: tuple[tuple[Any, ...], ...]  # one tuple of values per world, in the order of `paths`
     weights: np.ndarray  # (W,) summing to 1
@@ -80,7 +83,7 @@ class Worlds:
         """What a manifest says of the worlds an experiment ran over."""
         return {
             "file": self.file,
-            "sha256": self.sha256,
+            "values_sha256": self.sha256,
             "worlds": self.count,
             "parameters": len(self.paths),
             "provenance": self.provenance,
@@ -93,14 +96,37 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles: list[
     return [float(q) for q in np.quantile(np.repeat(values, np.asarray(weights, dtype=np.int64)), quantiles)]
 
 
+def true_range(means: np.ndarray, noise: np.ndarray, runs: np.ndarray) -> list[float]:
+    """The central 95 % of the worlds' own values of an outcome, with the chance of their runs
+    taken out: a world's mean over its runs scatters around its true value by `noise` (the
+    variance of a mean of its runs), so the worlds' deviations from their common mean are scaled
+    to the spread of the true values — the observed variance less the mean noise (method of
+    moments) — before the quantiles (each world counted by its runs). With identical worlds the
+    range shrinks to the mean; with few runs a world it is no longer mostly chance."""
+    weight = runs / runs.sum()
+    mean = float((weight * means).sum())
+    observed = float((weight * (means - mean) ** 2).sum())
+    spread = max(observed - float((weight * noise).sum()), 0.0)
+    scale = (spread / observed) ** 0.5 if observed > 0 else 0.0
+    return weighted_quantiles(mean + (means - mean) * scale, runs, [0.025, 0.975])
+
+
+def rate_noise(rates: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """The variance of a rate estimated from `runs` runs (unbiased: p(1 - p) / (n - 1))."""
+    return rates * (1 - rates) / np.maximum(runs - 1, 1)
+
+
 def over_worlds(values: np.ndarray, world: np.ndarray, chance: list[float] | None = None) -> list[float]:
-    """Chance and parametric uncertainty of a mean: the central 95 % of the per-world means of
-    `values` (run by run), each world counted by its runs — widened, where needed, to hold the
-    interval of chance alone (`chance`)."""
+    """Chance and parametric uncertainty of a mean over runs: the range of the worlds' own
+    values (`true_range`) — widened, where needed, to hold the interval of chance alone."""
     runs = np.bincount(world)
     present = np.flatnonzero(runs)
-    means = np.bincount(world, values.astype(float))[present] / runs[present]
-    low, high = weighted_quantiles(means, runs[present], [0.025, 0.975])
+    values = values.astype(float)
+    means = np.bincount(world, values)[present] / runs[present]
+    squares = np.bincount(world, values**2)[present] / runs[present]
+    n = runs[present]
+    noise = np.maximum(squares - means**2, 0) * n / np.maximum(n - 1, 1) / n
+    low, high = true_range(means, noise, n)
     return [min(low, chance[0]), max(high, chance[1])] if chance else [low, high]
 
 
@@ -128,10 +154,25 @@ def _fingerprint(scenario: Scenario) -> str:
 
     digest = hashlib.sha256()
     for setup in sorted(scenario.presets):
-        o = run_ensemble(scenario.with_setup(setup), FINGERPRINT_RUNS, seed=0).outcomes
+        o = run_ensemble(scenario.with_setup(setup), FINGERPRINT_RUNS, seed=0, months=FINGERPRINT_MONTHS).outcomes
         for values in (o.month_formed, o.highest_stage, o.members):
             digest.update(np.ascontiguousarray(values, dtype=np.int64).tobytes())
     return digest.hexdigest()[:16]
+
+
+def parameter_columns(table: pa.Table) -> list[str]:
+    """The columns of a posterior that name numbers of the scenario (the rest: set, world,
+    distance, weight, and the calibration's pattern_<i> and miss_<i>)."""
+    return [c for c in table.column_names if c not in NOT_PARAMETERS and not c.startswith(("pattern_", "miss_"))]
+
+
+def table_digest(table: pa.Table) -> str:
+    """SHA-256 of a posterior's parameter values and weights, whatever else the file holds:
+    `kerjasama calibrate` records it in the provenance, so that an edited copy is not read as
+    the calibration's, and an experiment's results belong to these values, not to the bytes."""
+    content = {c: table.column(c).to_pylist() for c in parameter_columns(table)}
+    content["weight"] = table.column("weight").to_pylist() if "weight" in table.column_names else None
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def load_worlds(name: str, scenario: Scenario, relative_to: Path, shown: str, field: str) -> Worlds:
@@ -165,39 +206,49 @@ def load_worlds(name: str, scenario: Scenario, relative_to: Path, shown: str, fi
     try:
         provenance = json.loads(metadata[PROVENANCE])
     except ValueError:
-        raise refuse(f"{path}: its provenance cannot be read") from None
+        provenance = None
+    if not isinstance(provenance, dict) or not isinstance(provenance.get("scenario"), dict):
+        raise refuse(f"{path}: its provenance cannot be read as `kerjasama calibrate` writes it")
     _check_recorded_hash(path, sha256, refuse)
-    if provenance.get("scenario", {}).get("sha256") != scenario.sha256:
+    if provenance["scenario"].get("sha256") != scenario.sha256:
         raise refuse(
             f"{path} was calibrated on another scenario file (or another version of {scenario.file}); "
             f"calibrate again: {provenance.get('command', 'kerjasama calibrate')}"
         )
-    worlds = _worlds(table, name, path, sha256, provenance, scenario, refuse)
+    if provenance.get("worlds_sha256") != table_digest(table):
+        raise refuse(f"{path}: its worlds are not those its calibration wrote (the values or weights were edited)")
+    worlds = _worlds(table, name, path, provenance, scenario, refuse)
     return replace(worlds, current=provenance.get("fingerprint") == fingerprint(scenario))
 
 
 def _check_recorded_hash(path: Path, sha256: str, refuse) -> None:
     """A posterior inside a calibration folder must be the file its manifest recorded."""
     manifest = path.parent / "manifest.json"
+    if not manifest.exists():
+        return
     try:
         recorded = json.loads(manifest.read_text(encoding="utf-8")).get("files", {}).get(path.name)
     except (OSError, ValueError, AttributeError):
-        return
+        raise refuse(f"{path}: the manifest.json beside it cannot be read, so the file cannot be checked") from None
     if isinstance(recorded, str) and recorded != sha256:
         raise refuse(f"{path} has changed since `kerjasama calibrate` wrote it (its hash differs from {manifest})")
 
 
-def _worlds(
-    table: pa.Table, name: str, path: Path, sha256: str, provenance: dict, scenario: Scenario, refuse
-) -> Worlds:
+def _worlds(table: pa.Table, name: str, path: Path, provenance: dict, scenario: Scenario, refuse) -> Worlds:
+    from sim.uncertainty import uncertain_numbers
+
     columns = table.column_names
-    if "weight" not in columns:
-        raise refuse(f"{path} has no weight column")
+    if "weight" not in columns or not pa.types.is_floating(table.column("weight").type):
+        raise refuse(f"{path} has no weight column of numbers")
     if not 1 <= table.num_rows <= MAX_WORLDS:
         raise refuse(f"{path} holds {table.num_rows:,} worlds; 1 to {MAX_WORLDS:,} are allowed")
-    paths = tuple(c for c in columns if c not in NOT_PARAMETERS and not c.startswith(("pattern_", "miss_")))
+    paths = tuple(parameter_columns(table))
     if not paths:
         raise refuse(f"{path} names no parameter (its columns: {', '.join(columns)})")
+    uncertain = {u.path for u in uncertain_numbers(scenario)}
+    foreign = [c for c in paths if c not in uncertain]
+    if foreign:
+        raise refuse(f"{path}: {', '.join(foreign)} must be numbers the scenario's [uncertainty] declares")
     weights = table.column("weight").to_numpy(zero_copy_only=False).astype(float)
     if not (np.isfinite(weights).all() and (weights >= 0).all() and weights.sum() > 0):
         raise refuse(f"{path}: the weights must be finite, not negative, and not all zero")
@@ -208,7 +259,7 @@ def _worlds(
             raise refuse(f"{path}: column {column!r} must hold a number for every world")
         lists.append([int(v) if pa.types.is_integer(array.type) else float(v) for v in array.to_pylist()])
     values = tuple(zip(*lists, strict=True))
-    worlds = Worlds(name, path, sha256, paths, values, weights / weights.sum(), provenance)
+    worlds = Worlds(name, path, table_digest(table), paths, values, weights / weights.sum(), provenance)
     for world in range(worlds.count):  # every world must be a scenario that can run
         try:
             worlds.scenario(scenario, world)

@@ -22,7 +22,8 @@ from sim.experiment import Interrupted, run_experiment
 from sim.report import build_report
 from sim.scenario import builtin_file, load_scenario
 from sim.storage import ResultsFolder
-from sim.worlds import PROVENANCE, fingerprint, load_worlds, scenario_posterior
+from sim.summary import world_comparison
+from sim.worlds import PROVENANCE, fingerprint, load_worlds, rate_noise, scenario_posterior, table_digest, true_range
 
 EXPERIMENT = """
 [experiment]
@@ -66,6 +67,7 @@ def posterior(path: Path, worlds: dict[str, list], weights: list[float] | None =
     table = pa.table(
         {"set": np.arange(count), **worlds, "distance": np.zeros(count), "weight": weights or [1 / count] * count}
     )
+    origin.setdefault("worlds_sha256", table_digest(table))
     pq.write_table(table.replace_schema_metadata({PROVENANCE: json.dumps(origin)}), path)
     return path
 
@@ -148,11 +150,13 @@ def test_the_summary_gives_both_intervals_the_share_of_worlds_each_setup_is_best
         assert (
             row["formation_worlds_low"] <= row["formation_low"] <= row["formation_high"] <= row["formation_worlds_high"]
         )
-        assert row["formation_worlds_low"] <= rates[label].min() + 1e-9
+        assert min(rates[label].min(), row["formation_low"]) - 1e-9 <= row["formation_worlds_low"]
+        assert row["formation_worlds_high"] <= max(rates[label].max(), row["formation_high"]) + 1e-9
         shared = (rates[label] >= best - 1e-12) / (rates.to_numpy() >= best.to_numpy()[:, None] - 1e-12).sum(axis=1)
+        shared = shared.where(best > 0, 0.0)  # a world in which no setup forms cooperation counts for none
         assert row["best_share"] == pytest.approx((shared * weight).sum() / weight.sum())
         assert row["regret_90"] == pytest.approx(np.quantile((best - rates[label]).repeat(weight), 0.9))
-    assert summary["best_share"].sum() == pytest.approx(1.0)
+    assert summary["best_share"].sum() == pytest.approx(1.0)  # cooperation forms in both worlds
     assert rates.loc[0, "rm_plus"] > rates.loc[1, "rm_plus"]  # the capable world forms more often
     manifest = json.loads((two_worlds / "manifest.json").read_text())
     assert manifest["worlds"]["worlds"] == 2 and manifest["worlds"]["model_unchanged"] is True
@@ -171,6 +175,64 @@ def test_the_report_says_what_holds_over_the_worlds_in_both_languages(two_worlds
     assert "Under uncertainty: the plausible worlds" in page
     assert (two_worlds / "figures" / "worlds.png").stat().st_size > 15_000
     assert "dunia yang masuk akal" in build_report(two_worlds, "id").read_text()
+
+
+def test_the_range_over_worlds_takes_out_the_chance_of_each_worlds_runs():
+    """With no parametric uncertainty (every world the same) the raw range of 70-run rates is
+    wide; the range of the worlds' own rates shrinks towards the common rate (not to it: the
+    variance it takes out is itself estimated from 144 worlds). Two distinct worlds keep their
+    spread."""
+    rng = np.random.default_rng(5)
+    runs = np.full(144, 70)
+    same = rng.binomial(70, 0.82, 144) / 70
+    raw = np.quantile(same, [0.025, 0.975])
+    low, high = true_range(same, rate_noise(same, runs), runs)
+    assert raw[1] - raw[0] > 0.15 and high - low < 0.4 * (raw[1] - raw[0]) and low <= 0.83 <= high
+    two = np.array([0.2, 0.8])
+    low, high = true_range(two, rate_noise(two, np.array([400, 400])), np.array([400, 400]))
+    assert 0.19 < low < 0.22 and 0.78 < high < 0.81
+
+
+def test_the_share_of_worlds_best_shares_ties_and_counts_worlds_where_nothing_forms_for_none():
+    table = pd.DataFrame(
+        {
+            "world": [0, 0, 1, 1, 2, 2],
+            "point": [0, 1, 0, 1, 0, 1],
+            "runs": [100] * 6,
+            "formation_rate": [0.5, 0.3, 0.4, 0.4, 0.0, 0.0],
+        }
+    )
+    compared = world_comparison(table)
+    assert compared["best_share"] == pytest.approx({0: 1.5 / 3, 1: 0.5 / 3})
+    assert compared["regret_90"][1] == pytest.approx(np.quantile([0.2] * 100 + [0.0] * 200, 0.9))
+
+
+@pytest.mark.parametrize("structure", [True, False])
+def test_scenario_discovery_of_failing_worlds_finds_a_real_box_and_none_in_noise(structure):
+    from sim.analysis import Results, discover_failures
+
+    rng = np.random.default_rng(11)
+    count = 200
+    values = pd.DataFrame({f"n{k}": rng.uniform(0, 1, count) for k in range(12)})
+    fails = (values["n3"] > 0.6).to_numpy() if structure else rng.uniform(0, 1, count) < 0.4
+    rates = np.where(fails, 0.2, 0.8)
+    worlds = pd.DataFrame(
+        {
+            "world": np.repeat(np.arange(count), 2),
+            "label": ["best", "other"] * count,
+            "point": [0, 1] * count,
+            "formation_rate": np.column_stack([rates, np.full(count, 0.1)]).ravel(),
+        }
+    )
+    world_values = values.assign(world=np.arange(count), weight=1 / count)
+    found = discover_failures(Results(Path("."), {}, None, None, None, worlds, world_values), "best")
+    if structure:
+        assert found.box is not None and found.chance <= 0.05
+        assert list(found.box.limits["factor"]) == ["n3"]
+        assert found.box.limits["low"].iloc[0] == pytest.approx(0.6, abs=0.05)
+        assert found.differ[0][0] == "n3"
+    else:
+        assert found.box is None and found.differ == []
 
 
 def test_an_experiment_over_worlds_gives_the_same_results_with_one_and_two_workers(tmp_path):
@@ -235,8 +297,12 @@ def test_run_with_replications_over_worlds_gives_both_intervals(tmp_path, capsys
         ),
         (
             lambda folder: posterior(folder / "path.parquet", {"regency.Malaka.colour": [0.5, 0.5]}),
-            "world 0 is not a valid scenario",
+            "[uncertainty] declares",
         ),
+        (lambda folder: posterior(folder / "months.parquet", {"scenario.months": [12, 24]}), "[uncertainty] declares"),
+        (lambda folder: posterior(folder / "list.parquet", TWO_WORLDS, scenario="x"), "provenance cannot be read"),
+        (lambda folder: _edited(folder / "edited.parquet"), "were edited"),
+        (lambda folder: _damaged_manifest(folder), "cannot be read, so the file cannot be checked"),
         (lambda folder: posterior(folder / "weights.parquet", TWO_WORLDS, weights=[0.0, 0.0]), "weights"),
         (lambda folder: _tampered(folder), "has changed since"),
     ],
@@ -284,6 +350,21 @@ def test_the_shipped_posterior_is_the_calibration_of_this_model_and_scenario():
 def _text(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def _edited(path: Path) -> Path:
+    """A posterior whose worlds were cut to one after the calibration wrote it."""
+    posterior(path, TWO_WORLDS)
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, 1), path)  # the metadata, provenance and all, is kept
+    return path
+
+
+def _damaged_manifest(folder: Path) -> Path:
+    calibration = folder / "calibration"
+    calibration.mkdir()
+    (calibration / "manifest.json").write_text('{"kind": "calibration", "files": {"posterior.parq')
+    return posterior(calibration / "posterior.parquet", TWO_WORLDS)
 
 
 def _bare(path: Path) -> Path:
