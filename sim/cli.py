@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=command_report)
 
     dashboard = commands.add_parser("dashboard", help="the workshop dashboard in the browser (offline, bilingual)")
+    dashboard.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="the scenario it serves: a scenario file or a built-in name (default: the built-in timor_border)",
+    )
     dashboard.add_argument("--lang", choices=LANGUAGES, default="id", help="the language it starts in (default id)")
     dashboard.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this computer only)"
@@ -303,6 +309,10 @@ def command_dashboard(args: argparse.Namespace) -> int:
     problem = listen_problem(args.host, args.port)
     if problem:
         raise InputError([Problem("command line", "--host/--port", f"{args.host}:{args.port}", problem)])
+    scenario = None
+    if args.scenario is not None:
+        load_scenario(args.scenario)  # a bad file is refused here, with the usual message
+        scenario = args.scenario if args.scenario in builtin_names() else str(Path(args.scenario).resolve())
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Kerjasama dashboard on http://{shown}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
     if not is_loopback(args.host):
@@ -311,7 +321,7 @@ def command_dashboard(args: argparse.Namespace) -> int:
             "computer can open it); --host 127.0.0.1 keeps it to this computer",
             file=sys.stderr,
         )
-    serve(args.host, args.port, args.lang)
+    serve(args.host, args.port, args.lang, scenario)
     return 0
 
 

@@ -449,11 +449,10 @@ TERMS["en"].update(
         "ui.odds_current": "these settings",
         "ui.odds_status_quo": "status quo",
         "ui.odds_lasting": "still cooperating at the end",
-        "ui.odds_difference": "difference in the same runs",
-        "ui.odds_note": "{runs} runs each, the same draws (seed {seed}); 95 % intervals",
+        "ui.odds_difference": "Compared with the status quo in the same runs: {more} in every 100 runs (likely {low} to {high})",
+        "ui.odds_note": "{runs} runs each, on the same random draws (seed {seed}); “likely” means 95 % sure",
         "ui.odds_blocked": "No odds while a setting cannot be used (see Settings).",
         "ui.odds_failed": "The odds could not be computed",
-        "ui.points": "percentage points",
         "ui.computing": "computing…",
         "ui.download_settings": "Settings as a scenario file (TOML)",
         "ui.download_data": "This run, month by month (CSV)",
@@ -467,6 +466,10 @@ TERMS["en"].update(
         "ui.formed": "Cooperation formed in month {month}; members: {members}",
         "ui.dissolved": "Cooperation formed in month {month}, then dissolved",
         "ui.not_formed": "No cooperation yet",
+        "ui.likely_between": "likely between {low} and {high}",
+        "ui.likely_range": "(likely {low} to {high})",
+        "ui.refining": "A first estimate from the first runs; refining to {runs} runs…",
+        "ui.odds_not_run": "These odds are for the changed settings; the run on screen still uses the old ones. Press Reset to run them.",
     }
 )
 TERMS["id"].update(
@@ -518,11 +521,10 @@ TERMS["id"].update(
         "ui.odds_current": "pengaturan ini",
         "ui.odds_status_quo": "status quo",
         "ui.odds_lasting": "masih bekerja sama di akhir",
-        "ui.odds_difference": "selisih pada simulasi yang sama",
-        "ui.odds_note": "masing-masing {runs} simulasi, bilangan acak yang sama (seed {seed}); interval 95 %",
+        "ui.odds_difference": "Dibanding status quo pada simulasi yang sama: {more} dari setiap 100 simulasi (kemungkinan besar {low} sampai {high})",
+        "ui.odds_note": "masing-masing {runs} simulasi, bilangan acak yang sama (seed {seed}); “kemungkinan besar” berarti yakin 95 %",
         "ui.odds_blocked": "Peluang tidak dihitung selama ada pengaturan yang tidak dapat dipakai (lihat Pengaturan).",
         "ui.odds_failed": "Peluang tidak dapat dihitung",
-        "ui.points": "poin persentase",
         "ui.computing": "menghitung…",
         "ui.download_settings": "Pengaturan sebagai berkas skenario (TOML)",
         "ui.download_data": "Simulasi ini, bulan demi bulan (CSV)",
@@ -536,6 +538,10 @@ TERMS["id"].update(
         "ui.formed": "Kerja sama terbentuk pada bulan {month}; anggota: {members}",
         "ui.dissolved": "Kerja sama terbentuk pada bulan {month}, lalu bubar",
         "ui.not_formed": "Belum ada kerja sama",
+        "ui.likely_between": "kemungkinan besar antara {low} dan {high}",
+        "ui.likely_range": "(kemungkinan besar {low} sampai {high})",
+        "ui.refining": "Perkiraan awal dari simulasi pertama; sedang diperhalus menjadi {runs} simulasi…",
+        "ui.odds_not_run": "Peluang ini untuk pengaturan yang baru diubah; simulasi di layar masih memakai pengaturan lama. Tekan Mulai ulang untuk menjalankannya.",
     }
 )
 

@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,20 @@ def test_the_dashboard_refuses_a_port_in_use_or_out_of_range(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["dashboard", "--lang", "fr"])
     assert stop.value.code == 2
+
+
+def test_the_dashboard_serves_any_valid_scenario_and_refuses_an_invalid_one(tmp_path, capsys, monkeypatch):
+    served: list[tuple] = []
+    monkeypatch.setattr("sim.cli.serve", lambda *arguments: served.append(arguments))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario]\nname = 3\n")
+    assert main(["dashboard", str(bad)]) == 2 and served == []
+    assert "bad.toml: scenario.name = 3: must be text" in capsys.readouterr().err
+    four = Path(__file__).parent / "data" / "four_regencies.toml"
+    monkeypatch.chdir(four.parent)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    assert main(["dashboard", four.name, "--port", port]) == 0
+    assert served[-1][3] == str(four.resolve())  # absolute: the server runs from anywhere
+    assert main(["dashboard", "timor_border", "--port", port]) == 0 and served[-1][3] == "timor_border"

@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import ipyvuetify as v
 import numpy as np
@@ -16,7 +17,7 @@ import solara
 from mesa.visualization.utils import force_update
 
 from sim.cli import main
-from sim.dashboard import cards, controls, odds, views
+from sim.dashboard import app, cards, controls, odds, views
 from sim.dashboard.model import DashboardModel, session_model
 from sim.dashboard.settings import Settings
 from sim.model import CooperationModel
@@ -51,6 +52,36 @@ def run_to(model: DashboardModel, month: int) -> DashboardModel:
     while model.month < month and model.running:
         model.step()
     return model
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_any_valid_scenario_is_served_with_its_own_regencies_setups_and_horizon(monkeypatch):
+    monkeypatch.setenv("KERJASAMA_SCENARIO", str(DATA / "four_regencies.toml"))
+    settings = Settings.of(app.starting_scenario())
+    model = run_to(DashboardModel(settings), 3)
+    assert model.spec.months == 60 and settings.setup == "key_actor"
+    drawing = views.map_svg(model, "en")
+    names = ["Alor", "Lembata", "Flores Timur", "Sikka"]
+    assert all(f">{name}<" in drawing for name in names) and "Timor-Leste" not in drawing
+    x = {name: position[0] for name, position in zip(names, views.regency_positions(model), strict=True)}
+    assert x["Alor"] > x["Lembata"] > x["Flores Timur"] > x["Sikka"]  # east to west, as their positions
+    presets = list(load_scenario(app.starting_scenario()).presets)
+    text = rendered_text(controls.SettingsPanel(solara.Reactive(settings), solara.Reactive("en"), presets))
+    assert "Legitimacy of the key actor in Flores Timur" in text and "Sikka: starting attributes" in text
+
+
+def test_regencies_without_positions_are_drawn_in_a_ring(tmp_path):
+    text = (DATA / "four_regencies.toml").read_text()
+    (tmp_path / "ring.toml").write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("position"))
+    )
+    model = DashboardModel(Settings.of(str(tmp_path / "ring.toml")))
+    positions = np.array(views.regency_positions(model))
+    centre = positions.mean(axis=0)
+    radii = np.hypot(*(positions - centre).T)
+    assert len({tuple(p.round()) for p in positions}) == 4 and radii.min() > 90
 
 
 # --- words -------------------------------------------------------------------------------
@@ -329,7 +360,7 @@ def test_in_indonesian_the_sidebar_and_cards_say_nothing_in_english():
         cards.AboutCard("id"),
     )
     box, rc = solara.render(odds.OddsCard(solara.Reactive(Settings.of(setup="key_actor")), "id"), handle_error=False)
-    text += wait_for(box, lambda t: "poin persentase" in t and "menghitung" not in t, time.monotonic() + 60)
+    text += wait_for(box, lambda t: "dari setiap 100 simulasi" in t and "diperhalus" not in t, time.monotonic() + 60)
     rc.close()
     for english in ENGLISH:
         assert english not in text, english
@@ -471,7 +502,7 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     settings = solara.Reactive(Settings.of(setup="rm_plus"))
     box, rc = solara.render(odds.OddsCard(settings, "en"), handle_error=False)
     deadline = time.monotonic() + 60
-    text = wait_for(box, lambda t: "status quo" in t and "computing" not in t, deadline)
+    text = wait_for(box, lambda t: "status quo" in t and "2,000 runs each" in t, deadline)
     assert f"within {HORIZON} months" in text and "2,000 runs each" in text and "still cooperating at the end" in text
     # per column: the rate and its interval, then the share still cooperating and its interval
     shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]
@@ -481,7 +512,9 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     expected = run_ensemble(load_scenario(setup="rm_plus"), odds.ODDS_RUNS, seed=1).outcomes.formed.mean()
     assert current == pytest.approx(100 * expected, abs=0.05) and quo < 1
     difference = re.search(
-        r"difference in the same runs: \+(\d+\.\d) percentage points \(\+(\d+\.\d) – \+(\d+\.\d)\)", text
+        r"Compared with the status quo in the same runs: \+(\d+\.\d) in every 100 runs "
+        r"\(likely \+(\d+\.\d) to \+(\d+\.\d)\)",
+        text,
     )
     low, high = float(difference.group(2)), float(difference.group(3))
     assert low <= float(difference.group(1)) <= high <= 100
@@ -498,37 +531,38 @@ def test_a_dragged_slider_computes_the_odds_once_for_where_it_stops(monkeypatch)
     """Every value a slider passes changes the settings; only the last is computed."""
     computed: list[int] = []
 
-    def counted(settings: Settings) -> dict:
+    def counted(settings: Settings, *args) -> dict | None:
         computed.append(settings.months)
-        return real(settings)
+        return real(settings, *args)
 
-    real = odds.odds
-    monkeypatch.setattr(odds, "odds", counted)
+    real = odds.follow
+    monkeypatch.setattr(odds, "follow", counted)
     monkeypatch.setattr(odds, "SETTLE_SECONDS", 1.0)
     settings = solara.Reactive(Settings.of(setup="key_actor"))
     box, rc = solara.render(odds.OddsCard(settings, "en"), handle_error=False)
     for months in (24, 36, 48, 60):
         settings.set(replace(settings.value, months=months))
-    wait_for(box, lambda t: "within 60 months" in t and "computing" not in t, time.monotonic() + 60)
+    wait_for(box, lambda t: "within 60 months" in t and "2,000 runs each" in t, time.monotonic() + 60)
     time.sleep(1.5)  # any computation still to come would have started by now
     assert computed == [60]
     rc.close()
 
 
-def test_settings_tried_before_are_answered_from_the_cache(monkeypatch):
-    settings = replace(Settings.of(setup="key_actor"), months=84, seed="17")
-    first = odds.odds(settings)
-    real, computed = odds.run_ensemble, []
-
-    def counted(scenario, replications):
-        computed.append(scenario.seed)
-        return real(scenario, replications)
-
-    monkeypatch.setattr(odds, "run_ensemble", counted)
-    assert odds.odds(replace(settings)) == first and computed == []
-    other_seed = odds.odds(replace(settings, seed="18"))  # another seed is other settings
-    assert computed == [18, 18] and other_seed["seed"] == 18
-    assert other_seed["formation_rates"] != first["formation_rates"]
+def test_a_change_shows_a_first_estimate_then_the_full_odds_and_says_the_run_on_screen_is_older():
+    before = replace(Settings.of(setup="key_actor"), months=96, seed="23")
+    settings = solara.Reactive(before)
+    box, rc = solara.render(odds.OddsCard(settings, "en", run_settings=before), handle_error=False)
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while "2,000 runs each" not in (text := page_text(box)):
+        seen.append(text)
+        assert time.monotonic() < deadline, text
+        time.sleep(0.02)
+    assert any("200 runs each" in t and "refining to 2,000 runs" in t for t in seen), seen[-1]
+    assert "the run on screen still uses the old ones" not in text
+    settings.set(replace(before, months=108))
+    wait_for(box, lambda t: "within 108 months" in t and "the run on screen still uses the old ones" in t, deadline)
+    rc.close()
 
 
 def test_the_live_odds_follow_the_horizon():

@@ -11,9 +11,11 @@ KERJASAMA_REQUIRE_BROWSER=1 (set by `.ci/run`), which turns a missing browser in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -65,32 +67,65 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def dashboard():
-    """The dashboard as a user starts it (Indonesian by default), on a free port."""
+def descendants(pid: int) -> list[int]:
+    """The processes a process started, and theirs (Linux's /proc)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def serving(*arguments: str):
+    """`kerjasama dashboard` with these arguments, as a user starts it, on a free port; on the way
+    out it is stopped as Ctrl-C stops it, and must leave no process behind (its odds workers)."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (ARTEFACTS / "dashboard-server.log").open("w")
-    command = [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)]
+    log_path = ARTEFACTS / f"dashboard-server-{port}.log"
+    log = log_path.open("w")
+    command = [sys.executable, "-m", "sim.cli", "dashboard", *arguments, "--port", str(port)]
     server = subprocess.Popen(command, cwd=ARTEFACTS, stdout=log, stderr=subprocess.STDOUT)
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
     try:
         while not answers(url + "/readyz"):
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the dashboard did not start:\n" + (ARTEFACTS / "dashboard-server.log").read_text()[-3000:])
+                pytest.fail("the dashboard did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.2)
         # Offline, the page's JavaScript must come from the installed assets, not a CDN.
         assert answers(url + "/_solara/cdn/requirejs@2.3.6/require.js", timeout=30), "Solara assets are not installed"
         yield url
     finally:
-        server.terminate()
+        started = descendants(server.pid)
+        server.send_signal(signal.SIGINT)
         try:
             server.wait(15)
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [pid for pid in started if alive(pid)]
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert left == [], f"processes left behind by the dashboard: {left}"
+
+
+@pytest.fixture(scope="session")
+def dashboard():
+    """The dashboard as a user starts it (Indonesian by default)."""
+    with serving() as url:
+        yield url
 
 
 def open_page(page, url: str, failed: list[str] | None = None):
@@ -256,3 +291,17 @@ def test_two_participants_have_independent_models(dashboard, browser):
     expect(second.get_by_text(f"Bulan 1 dari {HORIZON}")).to_be_visible()
     first.context.close()
     second.context.close()
+
+
+def test_a_scenario_file_of_other_regencies_is_served_with_its_own_map_and_settings(page):
+    with serving(str(ROOT / "tests" / "data" / "four_regencies.toml"), "--lang", "en") as url:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.goto(url)
+        expect(page.get_by_text("Month 0 of 60")).to_be_visible(timeout=60_000)
+        drawing = page.get_by_role("img", name="Map")
+        for name in ("Alor", "Lembata", "Flores Timur", "Sikka"):
+            expect(drawing).to_contain_text(name)
+        expect(drawing).not_to_contain_text("Timor-Leste")
+        expect(page.get_by_text("Legitimacy of the key actor in Sikka", exact=False)).to_be_visible()
+        expect(page.get_by_text("Probability that cooperation forms within 60 months")).to_be_visible()
+        page.screenshot(path=ARTEFACTS / "dashboard-four-regencies.png", full_page=True)

@@ -15,9 +15,10 @@ import solara
 from mesa.visualization import SolaraViz
 
 from sim.dashboard import cards, controls, odds
+from sim.dashboard.guide import guide_settings
 from sim.dashboard.model import DashboardModel, session_model
 from sim.dashboard.settings import Settings
-from sim.scenario import load_scenario
+from sim.scenario import DEFAULT_SCENARIO, load_scenario
 from sim.terms import LANGUAGES, term
 
 # SolaraViz's sidebar cards (Controls, Model Parameters, Information) and its single "Page 0"
@@ -26,6 +27,25 @@ CSS = """
 .v-navigation-drawer .v-card:not(.kerjasama-panel) { display: none !important; }
 .solara-content-main .v-tabs { display: none !important; }
 """
+
+
+def starting_scenario() -> str:
+    """The scenario `kerjasama dashboard SCENARIO` serves (already checked); the built-in default otherwise."""
+    return os.environ.get("KERJASAMA_SCENARIO") or DEFAULT_SCENARIO
+
+
+def warm_start() -> None:
+    """The odds of every preset, and of every step of the guide (for the built-in scenario), are
+    computed while the room sits down: the facilitator's first clicks are answered at once."""
+    scenario = starting_scenario()
+    settings = [Settings.of(scenario, setup) for setup in load_scenario(scenario).presets]
+    if scenario == DEFAULT_SCENARIO:
+        settings += [each for _, _, _, each in guide_settings()]
+    odds.warm(settings)
+
+
+if os.environ.get("KERJASAMA_WARM") == "1":  # set by `kerjasama dashboard`: once per server
+    warm_start()
 
 
 def starting_language() -> str:
@@ -60,7 +80,7 @@ def Attributes(model: DashboardModel) -> None:
 
 @solara.component
 def Odds(model: DashboardModel) -> None:
-    odds.OddsCard(solara.use_context(SessionSettings), solara.use_context(Language))
+    odds.OddsCard(solara.use_context(SessionSettings), solara.use_context(Language), model.settings)
 
 
 @solara.component
@@ -76,9 +96,9 @@ def Export(model: DashboardModel) -> None:
 @solara.component
 def Page() -> None:
     language = solara.use_reactive(solara.use_memo(starting_language, []))
-    settings = solara.use_reactive(solara.use_memo(Settings.of, []))
+    settings = solara.use_reactive(solara.use_memo(lambda: Settings.of(starting_scenario()), []))
     model = solara.use_reactive(solara.use_memo(lambda: session_model(settings)(), []))
-    presets = solara.use_memo(lambda: list(load_scenario().presets), [])
+    presets = solara.use_memo(lambda: list(load_scenario(starting_scenario()).presets), [])
     Language.provide(language.value)
     SessionSettings.provide(settings)
     solara.Style(CSS)

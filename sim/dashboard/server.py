@@ -7,10 +7,19 @@ import os
 import sys
 
 
-def serve(host: str, port: int, lang: str) -> None:
+def serve(host: str, port: int, lang: str, scenario: str | None = None) -> None:
     """Become the dashboard's server (it runs until Ctrl-C). The process is replaced rather than
-    wrapped, so that a signal to stop it reaches the server and leaves nothing behind."""
-    environment = {**os.environ, "KERJASAMA_LANG": lang, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    wrapped, so that a signal to stop it reaches the server and leaves nothing behind. The page
+    learns its language and scenario from the environment; KERJASAMA_WARM has it compute the
+    presets' odds at start-up."""
+    environment = {
+        **os.environ,
+        "KERJASAMA_LANG": lang,
+        "KERJASAMA_WARM": "1",
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    }
+    if scenario is not None:
+        environment["KERJASAMA_SCENARIO"] = scenario
     command = [
         sys.executable,
         "-m",

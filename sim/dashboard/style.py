@@ -5,3 +5,5 @@ LINE = {"display": "block"}  # one Text per line
 SMALL = {"display": "block", "font-size": "0.85em", "opacity": "0.75"}
 BOLD = {"display": "block", "font-weight": "bold"}
 BIG = {"display": "block", "font-size": "2em", "font-weight": "bold"}
+# Said where it cannot be missed: the odds no longer describe the run on screen.
+NOTICE = {"display": "block", "font-weight": "bold", "color": "#8B2A00", "margin-top": "6px"}

@@ -43,6 +43,8 @@ BORDER = [(125.07, -8.95), (125.12, -9.10), (125.16, -9.25), (125.12, -9.40), (1
 BORDER_POSTS = {"Wini": (124.50, -9.21), "Motaain": (125.08, -8.98), "Motamasin": (125.07, -9.49)}
 WIDTH, HEIGHT = 460, 330
 CHARACTER_WIDTH = 6.2  # px of an average character at the drawings' 11 px: enough to lay out a legend
+RING = (150, 100)  # half-axes (px) of the ring of regencies whose positions the scenario leaves out
+MARGIN = 48  # a regency drawn by its position keeps its circle and name this far inside the drawing
 SEAT_LIFT = 36  # a seat in a regency's capital (Atambua) is drawn this far above, clear of the circle
 EDGE = 14  # a seat off the map (Kupang) is drawn at this distance inside the map's edge
 
@@ -67,24 +69,40 @@ def svg(width: int, height: int, body: list[str], label: str, max_height: int | 
     )
 
 
+def on_timor(model: DashboardModel) -> bool:
+    """Whether every regency has a position on the schematic of West Timor."""
+    return all(
+        regency.position and VIEW[0] <= regency.position[0] <= VIEW[1] and VIEW[2] <= regency.position[1] <= VIEW[3]
+        for regency in model.regencies
+    )
+
+
 def regency_positions(model: DashboardModel) -> list[tuple[float, float]]:
-    """Where each regency is drawn: its capital, or around a circle where the scenario has no position."""
-    placed = []
-    for i, regency in enumerate(model.regencies):
-        if regency.position and VIEW[0] <= regency.position[0] <= VIEW[1] and VIEW[2] <= regency.position[1] <= VIEW[3]:
-            placed.append(project(*regency.position))
-        else:
-            angle = 2 * np.pi * i / len(model.regencies)
-            placed.append((WIDTH / 2 + 120 * np.cos(angle), HEIGHT / 2 + 100 * np.sin(angle)))
-    return placed
+    """Where each regency is drawn: its capital on the map of Timor; for another scenario, its
+    position fitted to the drawing; in a ring when the scenario does not give every position."""
+    if on_timor(model):
+        return [project(*regency.position) for regency in model.regencies]
+    n = len(model.regencies)
+    if not all(regency.position for regency in model.regencies):
+        angles = [2 * np.pi * i / n - np.pi / 2 for i in range(n)]
+        return [(WIDTH / 2 + RING[0] * np.cos(a), HEIGHT / 2 - 10 + RING[1] * np.sin(a)) for a in angles]
+    lon, lat = np.array([regency.position for regency in model.regencies], dtype=float).T
+    spread_x, spread_y = max(np.ptp(lon), 1e-9), max(np.ptp(lat), 1e-9)
+    left, top, width, height = MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN - 20
+    return [
+        (left + (x - lon.min()) / spread_x * width, top + (lat.max() - y) / spread_y * height)
+        for x, y in zip(lon, lat, strict=True)
+    ]
 
 
 def map_svg(model: DashboardModel, lang: str) -> str:
     """Regencies coloured by their stage, trust as lines, the key actor's meetings of this month."""
-    positions = regency_positions(model)
-    body = geography(lang) + trust_lines(model, positions, lang)
+    positions, timor = regency_positions(model), on_timor(model)
+    background = geography(lang) if timor else [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#F4F1E8"/>']
+    body = background + trust_lines(model, positions, lang)
     if model.key_actor:
-        seat, on_map = seat_position(model.key_actor.position, positions)
+        # off Timor, no geography to place the seat on: the star stands in a corner, named
+        seat, on_map = seat_position(model.key_actor.position, positions) if timor else ((EDGE, EDGE), True)
         body += meeting_lines(model.history["met"][-1], positions, seat)
     body += regency_circles(model, positions, lang)
     if model.key_actor:
