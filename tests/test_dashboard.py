@@ -3,6 +3,8 @@ sessions, and the cards and sidebar rendered with `solara.render`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import threading
@@ -17,13 +19,14 @@ import solara
 from mesa.visualization.utils import force_update
 
 from sim.cli import main
-from sim.dashboard import app, cards, controls, odds, views
+from sim.dashboard import app, cards, compare, controls, odds, views
 from sim.dashboard.model import DashboardModel, session_model
 from sim.dashboard.settings import Settings
 from sim.model import CooperationModel
 from sim.scenario import load_scenario
 from sim.stages import Stage
 from sim.terms import BARRIER_WORDS, TERMS, number, stage_name
+from sim.validation import InputError
 
 
 def texts(widget) -> list[str]:
@@ -175,7 +178,7 @@ def test_the_timeline_marks_elections_and_droughts_in_the_language_chosen():
 @pytest.mark.parametrize("months", [12, 132, 240])
 def test_the_timelines_axis_ends_at_the_horizon(months):
     drawing = views.timeline_svg(DashboardModel(replace(Settings.of(), months=months)), "en")
-    ticks = [int(t) for t in re.findall(r'fill="#555">(\d+)<', drawing)]
+    ticks = [int(t) for t in re.findall(r'font-size="11" fill="#444">(\d+)<', drawing)]
     assert ticks[0] == 0 and ticks[-1] == months and ticks == sorted(set(ticks))
 
 
@@ -324,7 +327,7 @@ def test_the_cards_render_in_both_languages():
             cards.MapCard(model, lang),
             cards.AttributesCard(model, lang),
             cards.TimelineCard(model, lang),
-            cards.ExportCard(model, settings, lang),
+            cards.ExportCard(model, settings, lang, solara.Reactive(""), solara.Reactive(0)),
         )
         for word in words:
             assert word in text, (lang, word)
@@ -356,7 +359,7 @@ def test_in_indonesian_the_sidebar_and_cards_say_nothing_in_english():
         cards.MapCard(model, "id"),
         cards.TimelineCard(model, "id"),
         cards.AttributesCard(model, "id"),
-        cards.ExportCard(model, settings, "id"),
+        cards.ExportCard(model, settings, "id", solara.Reactive(""), solara.Reactive(0)),
         cards.AboutCard("id"),
     )
     box, rc = solara.render(odds.OddsCard(solara.Reactive(Settings.of(setup="key_actor")), "id"), handle_error=False)
@@ -369,7 +372,7 @@ def test_in_indonesian_the_sidebar_and_cards_say_nothing_in_english():
     from sim.ensemble import run_ensemble
 
     key_actor = run_ensemble(load_scenario(setup="key_actor"), ODDS_RUNS, seed=1).outcomes.formed.mean()
-    assert "masing-masing 2.000 simulasi" in text and f"{number(100 * key_actor, 'id', 1)} %" in text
+    assert "masing-masing 2.000 simulasi" in text and f"{number(100 * key_actor, 'id', 1)}\u00a0%" in text
 
 
 def test_step_never_runs_past_the_horizon():
@@ -481,7 +484,9 @@ def button(rc, label: str):
 def test_with_a_bad_seed_the_settings_file_is_not_offered_and_nothing_crashes():
     model = DashboardModel(Settings.of())
     settings = solara.Reactive(replace(Settings.of(), seed="99999999999999999999"))
-    box, rc = solara.render(cards.ExportCard(model, settings, "en"), handle_error=False)
+    box, rc = solara.render(
+        cards.ExportCard(model, settings, "en", solara.Reactive(""), solara.Reactive(0)), handle_error=False
+    )
     toml_button = button(rc, "Settings as a scenario file (TOML)")
     assert toml_button.disabled and "not offered" in page_text(box)
     assert not button(rc, "This run, month by month (CSV)").disabled
@@ -505,7 +510,7 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     text = wait_for(box, lambda t: "status quo" in t and "2,000 runs each" in t, deadline)
     assert f"within {HORIZON} months" in text and "2,000 runs each" in text and "still cooperating at the end" in text
     # per column: the rate and its interval, then the share still cooperating and its interval
-    shown = [float(x) for x in re.findall(r"(\d+\.\d) %", text)]
+    shown = [float(x) for x in re.findall(r"(\d+\.\d)\s%", text)]
     current, quo = shown[0], shown[6]
     from sim.ensemble import run_ensemble
 
@@ -521,7 +526,7 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     settings.set(replace(settings.value, seed="x"))
     wait_for(box, lambda t: "No odds while a setting cannot be used" in t, deadline)
     settings.set(replace(settings.value, seed="3", months=60))
-    expected = f"{100 * odds.odds(settings.value)['formation_rates']['result']:.1f} %"
+    expected = f"{100 * odds.odds(settings.value)['formation_rates']['result']:.1f}\u00a0%"
     text = wait_for(box, lambda t: "within 60 months" in t and "(seed 3)" in t, deadline)
     assert expected in text
     rc.close()
@@ -585,3 +590,91 @@ def test_the_live_odds_say_how_often_cooperation_lasts():
 def test_the_about_text_renders_with_its_sections_and_things_to_try(lang):
     html = rendered_text(cards.AboutCard(lang))
     assert html.count("<h3>") >= 4 and html.count("<li>") >= 6 and "Egidius Fkun" in html
+
+
+# --- the room: explanations, the address bar, uploads, the comparison and the sweep ----------
+
+
+def test_a_run_says_in_a_sentence_why_it_stalled_formed_or_dissolved():
+    stalled = DashboardModel(Settings.of(setup="status_quo"))
+    assert views.explanation(stalled, "en").startswith("Nothing has started yet: TTU is held back by: tidak tahu")
+    dissolved = run_to(DashboardModel(replace(Settings.of(setup="key_actor"), seed="2")), 168)
+    assert (
+        views.explanation(dissolved, "en")
+        == "It dissolved in month 119, after the election of month 119; TTU, Malaka fell back."
+    )
+    assert "setelah pemilu bulan 119" in views.explanation(dissolved, "id")
+    formed = run_to(DashboardModel(Settings.of(setup="rm_plus")), 168)
+    assert formed.member_names and views.explanation(formed, "en").startswith("In force: ")
+
+
+def test_after_a_dissolution_the_map_shows_no_regency_implementing_alone():
+    model = DashboardModel(replace(Settings.of(setup="key_actor"), seed="2"))
+    alone = []
+    while model.running and not alone:
+        model.step()
+        members = set(model.member_names)
+        alone = [r.name for r in model.regencies if r.stage >= Stage.IMPLEMENTATION and r.name not in members]
+    assert alone, "seed 2 has a month with a regency past organising and no cooperation in force"
+    circles = "".join(views.regency_circles(model, views.regency_positions(model), "en"))
+    assert ">ready, no partners<" in circles and ">implementation<" not in circles.split(f">{alone[0]}<")[1][:200]
+
+
+def test_the_maps_key_names_every_stage_and_the_attribute_panels_have_axes():
+    model = DashboardModel(Settings.of())
+    drawing = views.map_svg(model, "id")
+    assert all(f">{stage_name(stage, 'id')}<" in drawing for stage in Stage)
+    panels = views.attributes_svg(model, "en")
+    assert panels.count(">0.5<") == 6 and panels.count(f">{model.spec.months}<") == 6 and "share from 0 to 1" in panels
+
+
+def test_the_settings_survive_a_reload_through_the_address_bar():
+    changed = (
+        Settings.of(setup="key_actor")
+        .with_override("regency.Belu.capacity", 0.5)
+        .with_override("setup.adat_leaders", True)
+        .with_override("key_actor.legitimacy.Malaka", 0.3)
+        .with_override("scenario.months", 60)
+    )
+    query = changed.to_query()
+    assert "regency.Belu.capacity=0.5" in query and "regency.TTU" not in query  # only what differs from the preset
+    assert Settings.of().from_query(query) == changed
+    edited = "setup=nonsense&scenario.months=many&regency.Nowhere.capacity=1&seed=5"
+    assert Settings.of().from_query(edited) == replace(Settings.of(), seed="5")
+
+
+def test_an_exported_file_loads_back_and_a_file_of_other_regencies_is_refused(tmp_path):
+    changed = replace(Settings.of(setup="key_actor").with_override("regency.Belu.capacity", 0.5), months=72, seed="9")
+    text = changed.to_toml("Kelompok Belu")
+    assert text.startswith("# Exported") and "# Group: Kelompok Belu" in text
+    assert "kerjasama run kerjasama_kelompok-belu_settings.toml" in text
+    assert Settings.of().from_toml(text, "kerjasama_kelompok-belu_settings.toml") == changed
+    with pytest.raises(InputError) as refused:
+        Settings.of().from_toml((DATA / "four_regencies.toml").read_text(), "four.toml")
+    assert str(refused.value.problems[0]).startswith("four.toml: regency = 'Alor, Lembata, Flores Timur, Sikka'")
+    with pytest.raises(InputError) as broken:
+        Settings.of().from_toml("[scenario\n", "broken.toml")
+    assert str(broken.value.problems[0]).startswith("broken.toml")
+
+
+def test_pinned_settings_make_a_table_of_at_most_six_rows_and_a_csv():
+    rows: list[dict] = []
+    settings = [replace(Settings.of(setup="key_actor"), months=months) for months in (24, 36, 48, 60, 72, 84, 96)]
+    for each in settings:
+        rows = compare.pinned(rows, each, odds.odds(each, runs=100), "en")
+    assert [row["key"] for row in rows] == ["B", "C", "D", "E", "F", "G"] and rows[0]["settings"] == settings[1]
+    shown = compare.table_rows(rows, "en")
+    assert shown[0][0].startswith("B: Key actor (bishop); Horizon (months) 36")
+    table = list(csv.DictReader(io.StringIO(compare.comparison_csv(rows, "Kelompok A"))))
+    assert len(table) == 6 and table[0]["group"] == "Kelompok A" and table[0]["months"] == "36"
+    assert Settings.of().from_query(table[0]["settings"]) == settings[1]  # each row can be set again
+
+
+def test_a_sweep_varies_one_setting_and_keeps_every_other():
+    settings = Settings.of(setup="key_actor")
+    options = compare.sweepable(settings, "en")
+    words, values = options["regency.Belu.capacity"]
+    assert words == "Belu: capacity" and len(values) == compare.SWEEP_POINTS and values[0] == 0 and values[-1] == 1
+    point = compare.sweep_point(settings, "regency.Belu.capacity", values[5]).scenario_object()
+    assert point.document == settings.with_override("regency.Belu.capacity", 0.5).scenario_object().document
+    assert options["scenario.months"][1][-1] == 240

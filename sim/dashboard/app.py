@@ -1,37 +1,41 @@
-"""The workshop dashboard: a Solara page built on Mesa's SolaraViz.
+"""The workshop dashboard: a Solara page around the Mesa model, laid out for the room.
 
-Run with `kerjasama dashboard` (or `solara run sim.dashboard.app`). Every browser session gets
-its own settings, language and model, built inside `Page` (a model built at module level would be
-shared by every participant). SolaraViz lays out the cards and owns the model; its sidebar
-controls, which speak English only, are hidden and replaced by `controls.RunControls`, which acts
-on the same model in the session's language.
+Run with `kerjasama dashboard [SCENARIO]` (or `solara run sim.dashboard.app`). Every browser
+session gets its own settings, language and model, built inside `Page` (a model built at module
+level would be shared by every participant). The page lays out its cards itself, in a CSS grid
+that becomes one column on a phone and enlarges the map, the odds and the timeline in projector
+mode: SolaraViz's draggable grid has fixed-height cells, which cut or overlap the cards as soon as
+a phone, a projector or the browser's zoom changes their width.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import solara
-from mesa.visualization import SolaraViz
 
-from sim.dashboard import cards, controls, odds
+from sim.dashboard import cards, compare, controls, odds
 from sim.dashboard.guide import guide_settings
-from sim.dashboard.model import DashboardModel, session_model
+from sim.dashboard.model import session_model
 from sim.dashboard.settings import Settings
 from sim.scenario import DEFAULT_SCENARIO, load_scenario
 from sim.terms import LANGUAGES, term
 
-# SolaraViz's sidebar cards (Controls, Model Parameters, Information) and its single "Page 0"
-# tab; the sidebar keeps only the cards marked as this dashboard's own.
-CSS = """
-.v-navigation-drawer .v-card:not(.kerjasama-panel) { display: none !important; }
-.solara-content-main .v-tabs { display: none !important; }
-"""
+CSS = (Path(__file__).parent / "room.css").read_text(encoding="utf-8")
+NARROW = 900  # px: below this the settings are a drawer over the page, closed at the start
 
 
 def starting_scenario() -> str:
     """The scenario `kerjasama dashboard SCENARIO` serves (already checked); the built-in default otherwise."""
     return os.environ.get("KERJASAMA_SCENARIO") or DEFAULT_SCENARIO
+
+
+def starting_language() -> str:
+    """The language `kerjasama dashboard --lang` asked for; Bahasa Indonesia otherwise."""
+    wanted = os.environ.get("KERJASAMA_LANG", "id")
+    return wanted if wanted in LANGUAGES else "id"
 
 
 def warm_start() -> None:
@@ -48,83 +52,120 @@ if os.environ.get("KERJASAMA_WARM") == "1":  # set by `kerjasama dashboard`: onc
     warm_start()
 
 
-def starting_language() -> str:
-    """The language `kerjasama dashboard --lang` asked for; Bahasa Indonesia otherwise."""
-    wanted = os.environ.get("KERJASAMA_LANG", "id")
-    return wanted if wanted in LANGUAGES else "id"
-
-
-Language = solara.create_context("id")
-SessionSettings = solara.create_context(None)
-
-
-# SolaraViz hands each component the model alone; these hand on the session's language and
-# settings too. Being components (not plain functions, which SolaraViz would wrap anew at every
-# render of the page), they keep their identity, so the live odds are not restarted.
+@solara.component_vue("room.vue")
+def Room(lang: str, query: str | None, prints: int, event_escape, event_width, event_location) -> None:
+    """The browser's side of the page: Escape, the window's width, the address bar, `<html lang>`
+    and printing (`prints` counts the requests)."""
 
 
 @solara.component
-def Map(model: DashboardModel) -> None:
-    cards.MapCard(model, solara.use_context(Language))
-
-
-@solara.component
-def Timeline(model: DashboardModel) -> None:
-    cards.TimelineCard(model, solara.use_context(Language))
-
-
-@solara.component
-def Attributes(model: DashboardModel) -> None:
-    cards.AttributesCard(model, solara.use_context(Language))
-
-
-@solara.component
-def Odds(model: DashboardModel) -> None:
-    odds.OddsCard(solara.use_context(SessionSettings), solara.use_context(Language), model.settings)
-
-
-@solara.component
-def About(model: DashboardModel) -> None:
-    cards.AboutCard(solara.use_context(Language))
-
-
-@solara.component
-def Export(model: DashboardModel) -> None:
-    cards.ExportCard(model, solara.use_context(SessionSettings), solara.use_context(Language))
+def Layout(children: list) -> None:
+    """The page draws its own header and settings drawer (Solara's app layout would add a second,
+    empty drawer that covers a phone's screen)."""
+    solara.Column(children=children, style={"padding": "0", "gap": "0"})
 
 
 @solara.component
 def Page() -> None:
+    scenario = solara.use_memo(starting_scenario, [])
+    presets = solara.use_memo(lambda: list(load_scenario(scenario).presets), [])
     language = solara.use_reactive(solara.use_memo(starting_language, []))
-    settings = solara.use_reactive(solara.use_memo(lambda: Settings.of(starting_scenario()), []))
+    settings = solara.use_reactive(solara.use_memo(lambda: Settings.of(scenario), []))
     model = solara.use_reactive(solara.use_memo(lambda: session_model(settings)(), []))
-    presets = solara.use_memo(lambda: list(load_scenario(starting_scenario()).presets), [])
-    Language.provide(language.value)
-    SessionSettings.provide(settings)
+    drawer = solara.use_reactive(True)
+    projector = solara.use_reactive(False)
+    group = solara.use_reactive("")
+    pins = solara.use_reactive([])
+    prints = solara.use_reactive(0)
+    arrived = solara.use_reactive(False)  # the address bar has been read
+    lang = language.value
+
+    def location(query: str) -> None:
+        """A reload (or a shared link) starts from the settings in the address."""
+        values = dict(parse_qsl(query))
+        if values.get("lang") in LANGUAGES:
+            language.set(values["lang"])
+        projector.set(values.get("projector") == "1")
+        group.set(values.get("group", ""))
+        if "setup" in values:
+            settings.set(settings.value.from_query(query))
+            model.set(type(model.value)())
+        arrived.set(True)
+
+    def width(pixels: int) -> None:
+        if not arrived.value and pixels < NARROW:  # a phone opens on the page, not the settings
+            drawer.set(False)
+
+    state = {"lang": lang, "group": group.value, **({"projector": "1"} if projector.value else {})}
+    query = settings.value.to_query() + "&" + urlencode(state) if arrived.value else None
     solara.Style(CSS)
-    solara.Title(term("ui.title", language.value))  # the browser tab's; SolaraViz's name is the header's
-    SolaraViz(
-        model,
-        components=[(Map, 0), (Odds, 0), (Timeline, 0), (Attributes, 0), (About, 0), (Export, 0)],
-        name=term("ui.title", language.value),
+    solara.Title(term("ui.title", lang))
+    Room(
+        lang=lang,
+        query=query,
+        prints=prints.value,
+        event_escape=lambda _=None: drawer.set(False),
+        event_width=width,
+        event_location=location,
     )
-    Sidebar(model, settings, language, presets)
+    classes = (
+        ["kerjasama-page"] + (["drawer-open"] if drawer.value else []) + (["projector"] if projector.value else [])
+    )
+    with solara.Div(classes=classes):
+        Header(drawer, projector, lang)
+        with solara.Div(classes=["kerjasama-body"]):
+            with solara.Div(classes=["kerjasama-drawer"]):
+                with solara.Row(justify="end", classes=["kerjasama-drawer-close"]):
+                    solara.Button(
+                        term("ui.close", lang), icon_name="mdi-close", text=True, on_click=lambda: drawer.set(False)
+                    )
+                controls.RunControls(model, lang)
+                controls.SettingsPanel(settings, language, presets)
+            Backdrop(drawer)
+            with solara.Div(classes=["kerjasama-main"]):
+                Cards(model.value, settings, lang, group, pins, prints)
 
 
 @solara.component
-def Sidebar(
-    model: solara.Reactive[DashboardModel],
-    settings: solara.Reactive[Settings],
-    language: solara.Reactive[str],
-    presets: list[str],
-    below_mesa: bool = True,
-) -> None:
-    """The run controls and the settings. Solara orders sidebar content by how deep in the page
-    it is declared, so this declares itself once more, one level deeper than SolaraViz's own
-    (hidden) cards: ours come after them."""
-    if below_mesa:
-        Sidebar(model, settings, language, presets, below_mesa=False)
-        return
-    with solara.Sidebar():
-        controls.RunControls(model, language.value)
-        controls.SettingsPanel(settings, language, presets)
+def Backdrop(drawer: solara.Reactive[bool]) -> None:
+    """Behind the drawer on a phone: a tap beside the drawer closes it."""
+    backdrop = solara.v.Html(tag="div", class_="kerjasama-backdrop")
+    solara.v.use_event(backdrop, "click", lambda *_: drawer.set(False))
+
+
+@solara.component
+def Header(drawer: solara.Reactive[bool], projector: solara.Reactive[bool], lang: str) -> None:
+    with solara.Row(classes=["kerjasama-header"], style={"align-items": "center"}):
+        solara.Button(
+            icon_name="mdi-menu",
+            icon=True,
+            on_click=lambda: drawer.set(not drawer.value),
+            attributes={"aria-label": term("ui.settings", lang)},
+            classes=["kerjasama-menu"],
+        )
+        solara.Text(term("ui.title", lang), classes=["kerjasama-title"])
+        solara.Switch(
+            label=term("ui.projector", lang),
+            value=projector.value,
+            on_value=projector.set,
+            classes=["kerjasama-switch"],
+        )
+
+
+@solara.component
+def Cards(model, settings, lang: str, group, pins, prints) -> None:
+    """The main area's cards, in the order a session goes through them, as the cells of one grid."""
+
+    def pin(result: dict) -> None:
+        pins.set(compare.pinned(pins.value, settings.value, result, lang))
+
+    with solara.Div(classes=["kerjasama-grid"]):
+        cards.SummaryCard(settings.value, lang, group.value)
+        cards.MapCard(model, lang)
+        odds.OddsCard(settings, lang, model.settings, on_pin=pin)
+        cards.TimelineCard(model, lang)
+        cards.AttributesCard(model, lang)
+        compare.CompareCard(pins, lang, group.value)
+        compare.SweepCard(settings, lang)
+        cards.ExportCard(model, settings, lang, group, prints)
+        cards.AboutCard(lang)

@@ -14,8 +14,8 @@ from mesa.visualization.utils import update_counter
 from sim.agents import Regency
 from sim.dashboard import views
 from sim.dashboard.model import DashboardModel
-from sim.dashboard.settings import EXPORT_NAME, Settings
-from sim.dashboard.style import BOLD, LINE, SMALL
+from sim.dashboard.settings import Settings, export_name
+from sim.dashboard.style import BOLD, LINE, SMALL, WRAP
 from sim.stages import REGENCY_ATTRIBUTES
 from sim.terms import term
 
@@ -36,22 +36,23 @@ def status_line(model: DashboardModel, lang: str) -> str:
 @solara.component
 def MapCard(model: DashboardModel, lang: str) -> None:
     update_counter.get()
-    with solara.Card(term("ui.map", lang)):
+    with solara.Card(term("ui.map", lang), classes=["kerjasama-map"]):
         solara.Text(status_line(model, lang), style=BOLD)
+        solara.Text(views.explanation(model, lang), style=LINE)
         solara.HTML(tag="div", unsafe_innerHTML=views.map_svg(model, lang))
 
 
 @solara.component
 def TimelineCard(model: DashboardModel, lang: str) -> None:
     update_counter.get()
-    with solara.Card(term("ui.timeline", lang)):
+    with solara.Card(term("ui.timeline", lang), classes=["kerjasama-wide", "kerjasama-timeline"]):
         solara.HTML(tag="div", unsafe_innerHTML=views.timeline_svg(model, lang))
 
 
 @solara.component
 def AttributesCard(model: DashboardModel, lang: str) -> None:
     update_counter.get()
-    with solara.Card(term("ui.attributes", lang)):
+    with solara.Card(term("ui.attributes", lang), classes=["kerjasama-attributes"]):
         for line in views.binding_lines(model, lang):
             solara.Text(line, style=LINE)
         solara.HTML(tag="div", unsafe_innerHTML=views.attributes_svg(model, lang))
@@ -61,12 +62,13 @@ def AttributesCard(model: DashboardModel, lang: str) -> None:
 def AboutCard(lang: str) -> None:
     """Rendered to HTML here: solara.Markdown would load math and diagram scripts from a CDN."""
     text = solara.use_memo(lambda: markdown.markdown((ABOUT / f"{lang}.md").read_text(encoding="utf-8")), [lang])
-    with solara.Card(term("ui.about", lang)):
+    with solara.Card(term("ui.about", lang), classes=["kerjasama-wide", "kerjasama-about"]):
         solara.HTML(tag="div", unsafe_innerHTML=text)
 
 
-def monthly_csv(model: DashboardModel) -> str:
-    """The run so far, one row per month and regency, with the initiative's stage beside."""
+def monthly_csv(model: DashboardModel, group: str = "") -> str:
+    """The run so far, one row per month and regency, with the initiative's stage beside (and
+    the group's name, when it has one, in a first column)."""
     regencies = model.datacollector.get_agenttype_vars_dataframe(Regency).reset_index()
     months = model.datacollector.get_model_vars_dataframe()
     months["members"] = months["members"].map(";".join)
@@ -89,27 +91,52 @@ def monthly_csv(model: DashboardModel) -> str:
         "body",
     ]
     table = table[columns].rename(columns={"name": "regency"}).round(CSV_DIGITS)
+    if group:
+        table.insert(0, "group", group)
     buffer = io.StringIO()
     table.to_csv(buffer, index=False)
     return buffer.getvalue()
 
 
 @solara.component
-def ExportCard(model: DashboardModel, settings: solara.Reactive[Settings], lang: str) -> None:
+def ExportCard(
+    model: DashboardModel,
+    settings: solara.Reactive[Settings],
+    lang: str,
+    group: solara.Reactive[str],
+    prints: solara.Reactive[int],
+) -> None:
     update_counter.get()
-    current = settings.value
+    current, name = settings.value, group.value
     # checked once per change of settings, not at every month the card is redrawn
     runnable = solara.use_memo(lambda: not current.problems(lang), [current, lang])
-    with solara.Card(term("ui.export", lang)):
+    with solara.Card(term("ui.export", lang), classes=["kerjasama-export"]):
+        solara.InputText(term("ui.group", lang), value=name, on_value=group.set, continuous_update=False)
         download(
-            lambda: current.to_toml(), EXPORT_NAME, "application/toml", term("ui.download_settings", lang), runnable
+            lambda: current.to_toml(name),
+            export_name(name, "settings.toml"),
+            "application/toml",
+            term("ui.download_settings", lang),
+            runnable,
         )
-        download(lambda: monthly_csv(model), "kerjasama_run.csv", "text/csv", term("ui.download_data", lang))
+        download(
+            lambda: monthly_csv(model, name),
+            export_name(name, "run.csv"),
+            "text/csv",
+            term("ui.download_data", lang),
+        )
+        solara.Button(
+            term("ui.print", lang),
+            icon_name="mdi-printer",
+            text=True,
+            style=WRAP,
+            on_click=lambda: prints.set(prints.value + 1),
+        )
         if not runnable:
             solara.Text(term("ui.export_blocked", lang), style=SMALL)
         elif current != model.settings:
             solara.Text(term("ui.export_not_run", lang), style=SMALL)
-        solara.Text(term("ui.export_note", lang).format(file=EXPORT_NAME), style=SMALL)
+        solara.Text(term("ui.export_note", lang).format(file=export_name(name, "settings.toml")), style=SMALL)
 
 
 def download(data, filename: str, mime_type: str, label: str, enabled: bool = True) -> None:
@@ -119,5 +146,15 @@ def download(data, filename: str, mime_type: str, label: str, enabled: bool = Tr
         solara.FileDownload(data, filename=filename, mime_type=mime_type, children=[button])
 
 
-# A long label wraps instead of running out of its card on a projector's narrow columns.
-WRAP = {"white-space": "normal", "height": "auto", "min-height": "36px", "text-align": "left", "max-width": "100%"}
+@solara.component
+def SummaryCard(settings: Settings, lang: str, group: str) -> None:
+    """On paper only (the browser's print): who, and every setting, above the odds, the
+    comparison table and the run's timeline that the page prints beside it."""
+    from sim.dashboard.compare import describe
+
+    with solara.Card(term("ui.summary", lang), classes=["kerjasama-wide", "kerjasama-print-only"]):
+        if group:
+            solara.Text(f"{term('ui.group', lang)}: {group}", style=BOLD)
+        solara.Text(describe(settings, lang), style=LINE)
+        solara.Text(f"{term('ui.months', lang)}: {settings.months} · seed {settings.seed}", style=LINE)
+        solara.Text(term("ui.summary_note", lang), style=SMALL)

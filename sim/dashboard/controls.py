@@ -18,6 +18,7 @@ from sim.dashboard.style import SMALL
 from sim.scenario import BODIES, STRATEGIES
 from sim.stages import REGENCY_ATTRIBUTES
 from sim.terms import number, setup_name, term
+from sim.validation import InputError
 
 PLAY_INTERVAL_MS = 200  # a month every 0.2 s: ten years in 24 s, slow enough to follow
 
@@ -138,12 +139,19 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
         solara.Text(term("ui.settings_note", language), style=SMALL)
         for problem in problems:
             solara.Error(problem)
-        picker(
-            term("ui.setup", language),
-            {p: setup_name(p, language) for p in presets},
-            s.setup,
-            lambda p: settings.set(settings.value.with_setup(p)),
-        )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            picker(
+                term("ui.setup", language),
+                {p: setup_name(p, language) for p in presets},
+                s.setup,
+                lambda p: settings.set(settings.value.with_setup(p)),
+            )
+            solara.Button(
+                term("ui.restore", language),
+                icon_name="mdi-restore",
+                text=True,
+                on_click=lambda: settings.set(settings.value.with_setup(settings.value.setup)),
+            )
         solara.Checkbox(label=term("ui.key_actor", language), value=s.key_actor, on_value=lambda v: change(key_actor=v))
         off = not s.key_actor  # the key actor's controls do nothing without him
         slider(
@@ -189,6 +197,31 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
                         term(name, language), values[name], lambda v, r=regency, a=name: attribute(r, a, v), language
                     )
         slider(term("ui.months", language), s.months, lambda v: change(months=v), language, low=12, high=240, step=12)
-        solara.InputText(
-            term("ui.seed", language), value=s.seed, on_value=lambda v: change(seed=v), continuous_update=False
-        )
+        with solara.Details(summary=term("ui.advanced", language)):
+            solara.InputText(
+                term("ui.seed", language), value=s.seed, on_value=lambda v: change(seed=v), continuous_update=False
+            )
+            solara.Text(term("ui.seed_note", language), style=SMALL)
+        Upload(settings, language)
+
+
+@solara.component
+def Upload(settings: solara.Reactive[Settings], lang: str) -> None:
+    """An exported settings file, loaded back: every control set as the file says."""
+    said = solara.use_reactive(None)  # (ok, words) about the last file
+
+    def load(file: dict) -> None:
+        try:
+            text = file["data"].decode("utf-8-sig")
+            settings.set(settings.value.from_toml(text, file["name"]))
+        except UnicodeDecodeError:
+            said.set((False, f"{file['name']}: {term('ui.upload_not_text', lang)}"))
+        except InputError as error:
+            said.set((False, "\n".join(str(problem) for problem in error.problems)))
+        else:
+            said.set((True, term("ui.upload_done", lang).format(file=file["name"])))
+
+    solara.FileDrop(label=term("ui.upload", lang), on_file=load, lazy=False)
+    if said.value is not None:
+        ok, words = said.value
+        (solara.Success if ok else solara.Error)(words)

@@ -96,12 +96,18 @@ def warm(settings: list[Settings], pool: EnsemblePool = POOL) -> None:
 
 
 def percent(share: float, lang: str) -> str:
-    return f"{number(100 * share, lang, digits=1)} %"
+    return f"{number(100 * share, lang, digits=1)}\u00a0%"  # never "99,9" and "%" on two lines
 
 
 @solara.component
-def OddsCard(settings: solara.Reactive[Settings], lang: str, run_settings: Settings | None = None) -> None:
-    """`run_settings` are those of the run on screen: the card says when it describes others."""
+def OddsCard(
+    settings: solara.Reactive[Settings],
+    lang: str,
+    run_settings: Settings | None = None,
+    on_pin: Callable[[dict], None] | None = None,
+) -> None:
+    """`run_settings` are those of the run on screen: the card says when it describes others;
+    `on_pin` takes the full odds to the comparison table."""
     wanted = settings.value
     runnable = solara.use_memo(lambda: not wanted.problems(lang), [wanted, lang])
     first = solara.use_reactive(None)  # (settings, quick odds) of the computation under way
@@ -122,6 +128,8 @@ def OddsCard(settings: solara.Reactive[Settings], lang: str, run_settings: Setti
             solara.Error(f"{term('ui.odds_failed', lang)}: {task.exception}")
         elif result is not None:
             show_odds(result, lang)
+            if on_pin is not None:
+                solara.Button(term("ui.pin", lang), icon_name="mdi-pin", outlined=True, on_click=lambda: on_pin(result))
         elif quick is not None:
             show_odds(quick, lang)
             solara.Text(term("ui.refining", lang).format(runs=number(ODDS_RUNS, lang)), style=SMALL)

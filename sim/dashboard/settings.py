@@ -8,9 +8,13 @@ exported file.
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import tomli_w
 
@@ -21,7 +25,25 @@ from sim.terms import term
 from sim.validation import InputError, Problem
 
 LOCAL_WISDOM = ("adat_leaders", "adat_sanctions", "local_regulation")
-EXPORT_NAME = "kerjasama_settings.toml"
+
+
+def export_name(group: str, what: str) -> str:
+    """`kerjasama_<group>_<what>`: each group's files keep their name when they are collected."""
+    slug = re.sub(r"[^0-9A-Za-z]+", "-", group).strip("-").lower()
+    return f"kerjasama_{slug}_{what}" if slug else f"kerjasama_{what}"
+
+
+def parse_like(example: Any, text: str) -> Any:
+    """A value from the address bar, of the type of `example`; ValueError when it is not."""
+    if isinstance(example, bool):
+        if text not in ("true", "false"):
+            raise ValueError(text)
+        return text == "true"
+    if isinstance(example, int):
+        return int(text)
+    if isinstance(example, float):
+        return float(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -46,7 +68,10 @@ class Settings:
 
     def with_setup(self, setup: str) -> Settings:
         """Choosing a preset sets every control to what the preset says."""
-        chosen = load_scenario(self.scenario, setup=setup)
+        return self.with_values_of(load_scenario(self.scenario, setup=setup), setup)
+
+    def with_values_of(self, chosen: Scenario, setup: str) -> Settings:
+        """Every control set as the scenario says (a preset, or an uploaded settings file)."""
         document = chosen.document
         names = chosen.regency_names
         legitimacy = per_regency(document["key_actor"]["legitimacy"], names)
@@ -77,6 +102,48 @@ class Settings:
             values.update({f"regency.{name}.{a}": value for a, value in attributes.items()})
         return values
 
+    def to_query(self) -> str:
+        """The settings as the address bar keeps them: the preset, the seed, the horizon, and each
+        control that differs from the preset, as its dotted path (`regency.Belu.capacity=0.5`)."""
+        preset = self.with_setup(self.setup).overrides()
+        changed = {path: value for path, value in self.overrides().items() if preset.get(path) != value}
+        values = {"setup": self.setup, "seed": self.seed, "scenario.months": self.months, **changed}
+        return urlencode(
+            {path: json.dumps(value) if isinstance(value, bool) else value for path, value in values.items()}
+        )
+
+    def from_query(self, query: str) -> Settings:
+        """Settings from the address bar: the preset, then each control it names. A path or a
+        value the dashboard does not know is passed over (the address may have been edited)."""
+        values = dict(parse_qsl(query))
+        settings = self
+        if values.get("setup") in load_scenario(self.scenario).presets:
+            settings = settings.with_setup(values["setup"])
+        if "seed" in values:
+            settings = replace(settings, seed=values["seed"])
+        known = settings.overrides()
+        for path, text in values.items():
+            if path in known:
+                try:
+                    settings = settings.with_override(path, parse_like(known[path], text))
+                except ValueError:
+                    continue
+        return settings
+
+    def with_override(self, path: str, value: Any) -> Settings:
+        """The settings with one control, named by its dotted path as in `overrides`, set."""
+        section, _, rest = path.partition(".")
+        if section == "regency":
+            regency, name = rest.rsplit(".", 1)
+            return replace(self, attributes={**self.attributes, regency: {**self.attributes[regency], name: value}})
+        if rest.startswith("legitimacy."):
+            return replace(self, legitimacy={**self.legitimacy, rest.split(".", 1)[1]: value})
+        if section == "setup" and rest in LOCAL_WISDOM:
+            return replace(self, local_wisdom={**self.local_wisdom, rest: value})
+        field_of = {"key_actor": "key_actor", "body": "body", "meetings_per_month": "meetings_per_month"}
+        field_of.update(strategy="strategy", months="months")
+        return replace(self, **{field_of[rest]: value})
+
     def seed_number(self) -> int:
         """The typed seed as a number (its range is the scenario's to check); InputError when it
         is not digits. `str.isdigit` would let '²' through, which int() refuses."""
@@ -105,17 +172,39 @@ class Settings:
             return [describe(problem, lang) for problem in error.problems]
         return []
 
-    def to_toml(self) -> str:
-        """A scenario file `kerjasama run` accepts, reproducing these settings."""
+    def to_toml(self, group: str = "") -> str:
+        """A scenario file `kerjasama run` accepts, reproducing these settings; the dashboard can
+        load it back (`from_toml`)."""
         scenario = self.scenario_object()
         document = dict(scenario.document)
         document["scenario"] = {**document["scenario"], "setup": CUSTOM_SETUP}
         document.pop("presets", None)
         header = (
             "# Exported from the Kerjasama dashboard: the settings of a workshop run.\n"
-            f"# Run it with: kerjasama run {EXPORT_NAME}   (scenario {self.scenario}, from preset {self.setup})\n\n"
+            + (f"# Group: {group}\n" if group else "")
+            + f"# Run it with: kerjasama run {export_name(group, 'settings.toml')}\n"
+            f"# Scenario {self.scenario}, from preset {self.setup}\n\n"
         )
         return header + tomli_w.dumps(document)
+
+    def from_toml(self, text: str, file: str) -> Settings:
+        """The settings of an exported file (or any scenario file of the same regencies). Raises
+        InputError, naming the file, when it is not a scenario or its regencies are others."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "uploaded.toml"
+            path.write_text(text, encoding="utf-8")
+            try:
+                chosen = load_scenario(path, seed=None)
+            except InputError as error:
+                raise InputError([replace(problem, file=file) for problem in error.problems]) from None
+        served = load_scenario(self.scenario).regency_names
+        if chosen.regency_names != served:
+            names = ", ".join(chosen.regency_names)
+            allowed = f"must be the regencies the dashboard serves: {', '.join(served)}"
+            raise InputError([Problem(file, "regency", names, allowed)])
+        preset = re.search(r"^# Scenario .*, from preset (\w+)$", text, re.MULTILINE)
+        setup = preset.group(1) if preset and preset.group(1) in load_scenario(self.scenario).presets else self.setup
+        return replace(self.with_values_of(chosen, setup), seed=str(chosen.seed), months=chosen.months)
 
 
 def describe(problem: Problem, lang: str) -> str:

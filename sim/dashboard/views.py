@@ -42,7 +42,9 @@ OECUSSE = [(124.04, -9.30), (124.35, -9.16), (124.47, -9.19), (124.45, -9.38), (
 BORDER = [(125.07, -8.95), (125.12, -9.10), (125.16, -9.25), (125.12, -9.40), (125.05, -9.56), (125.02, -9.78)]
 BORDER_POSTS = {"Wini": (124.50, -9.21), "Motaain": (125.08, -8.98), "Motamasin": (125.07, -9.49)}
 WIDTH, HEIGHT = 460, 330
-CHARACTER_WIDTH = 6.2  # px of an average character at the drawings' 11 px: enough to lay out a legend
+RADIUS = 25  # px of a regency's circle: its name fits inside, its stage is written under it
+HALO = ' paint-order="stroke" stroke="white" stroke-width="3" stroke-linejoin="round"'  # text readable over lines
+CHARACTER_WIDTH = 6.8  # px of an average character at the drawings' 12 px: enough to lay out a legend
 RING = (150, 100)  # half-axes (px) of the ring of regencies whose positions the scenario leaves out
 MARGIN = 48  # a regency drawn by its position keeps its circle and name this far inside the drawing
 SEAT_LIFT = 36  # a seat in a regency's capital (Atambua) is drawn this far above, clear of the circle
@@ -63,7 +65,7 @@ def svg(width: int, height: int, body: list[str], label: str, max_height: int | 
     limit = f"; max-height: {max_height}px" if max_height else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(label)}" style="font-family: sans-serif; font-size: 11px{limit}">'
+        f'aria-label="{escape(label)}" style="font-family: sans-serif; font-size: 12px{limit}">'
         + "".join(body)
         + "</svg>"
     )
@@ -96,21 +98,31 @@ def regency_positions(model: DashboardModel) -> list[tuple[float, float]]:
 
 
 def map_svg(model: DashboardModel, lang: str) -> str:
-    """Regencies coloured by their stage, trust as lines, the key actor's meetings of this month."""
+    """Regencies coloured by their stage, trust as lines, the key actor's meetings of this month,
+    and a key to the stages' colours below."""
     positions, timor = regency_positions(model), on_timor(model)
     background = geography(lang) if timor else [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#F4F1E8"/>']
     body = background + trust_lines(model, positions, lang)
     if model.key_actor:
         # off Timor, no geography to place the seat on: the star stands in a corner, named
-        seat, on_map = seat_position(model.key_actor.position, positions) if timor else ((EDGE, EDGE), True)
+        seat, on_map = seat_position(model.key_actor.position, positions) if timor else ((EDGE, EDGE + 30), True)
         body += meeting_lines(model.history["met"][-1], positions, seat)
     body += regency_circles(model, positions, lang)
     if model.key_actor:
         body += seat_marker(seat, on_map, model.key_actor.seat, model.key_actor.name, lang)
     notes = [term("ui.schematic", lang)] + ([term("ui.meeting", lang)] if model.key_actor else [])
-    for row, note in enumerate(reversed(notes)):
-        body.append(f'<text x="6" y="{HEIGHT - 6 - 12 * row}" font-size="10" fill="#555">{escape(note)}</text>')
-    return svg(WIDTH, HEIGHT, body, term("ui.map", lang), max_height=250)
+    for row, note in enumerate(notes):
+        body.append(f'<text x="6" y="{16 + 15 * row}" fill="#444"{HALO}>{escape(note)}</text>')
+    keys = [
+        (
+            f'<rect width="12" height="12" y="-10" fill="{colour}" stroke="#444" stroke-width="0.5"/>',
+            stage_name(stage, lang),
+        )
+        for stage, colour in STAGE_COLOURS.items()
+    ]
+    legend, height = legend_rows(keys, left=6, top=HEIGHT + 18, width=WIDTH - 6)
+    body = [f'<rect width="{WIDTH}" height="{height}" fill="white"/>', *body, *legend]
+    return svg(WIDTH, height, body, term("ui.map", lang))
 
 
 def seat_position(
@@ -138,7 +150,7 @@ def geography(lang: str) -> list[str]:
     body.append(
         f'<polyline points="{points(BORDER)}" fill="none" stroke="#B22222" stroke-width="1.6" stroke-dasharray="5,3"/>'
     )
-    for key, (lon, lat), size in (("ui.timor_leste", (125.22, -9.30), 12), ("ui.oecusse", (124.24, -9.33), 9)):
+    for key, (lon, lat), size in (("ui.timor_leste", (125.22, -9.30), 13), ("ui.oecusse", (124.24, -9.33), 11)):
         x, y = project(lon, lat)
         body.append(
             f'<text x="{x:.0f}" y="{y:.0f}" fill="#7A1F1F" font-size="{size}" text-anchor="middle">{escape(term(key, lang))}</text>'
@@ -146,7 +158,7 @@ def geography(lang: str) -> list[str]:
     for name, (lon, lat) in BORDER_POSTS.items():
         x, y = project(lon, lat)
         body.append(
-            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="#7A1F1F" font-size="10">PLBN {escape(name)}</text>'
+            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="#7A1F1F" font-size="11"{HALO}>PLBN {escape(name)}</text>'
         )
     return body
 
@@ -160,7 +172,7 @@ def trust_lines(model: DashboardModel, positions: list[tuple[float, float]], lan
             (x1, y1), (x2, y2) = positions[i], positions[j]
             body.append(
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" stroke-width="{1 + 7 * mutual:.1f}" stroke-opacity="{0.25 + 0.6 * mutual:.2f}"/>'
-                f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 3:.0f}" fill="#333" font-size="9" text-anchor="middle">{number(mutual, lang, digits=2)}</text>'
+                f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 + 4:.0f}" fill="#222" font-size="12" text-anchor="middle"{HALO}>{number(mutual, lang, digits=2)}</text>'
             )
     return body
 
@@ -176,15 +188,20 @@ def meeting_lines(met: np.ndarray, positions: list[tuple[float, float]], seat: t
 
 
 def regency_circles(model: DashboardModel, positions: list[tuple[float, float]], lang: str) -> list[str]:
-    """Each regency in the colour of its stage; members of the cooperation ringed in green."""
+    """Each regency in the colour of its stage, its stage written under it; members of the
+    cooperation ringed in green. A regency past organising with no cooperation in force (its
+    partners left) is drawn as organising, waiting for partners: nothing is implemented alone."""
     body, members = [], set(model.member_names)
     for regency, (x, y), stage in zip(model.regencies, positions, model.state.stage, strict=True):
         stage = Stage(int(stage))
+        words = stage_name(stage, lang)
+        if stage >= Stage.IMPLEMENTATION and regency.name not in members:
+            stage, words = Stage.ORGANISING, term("ui.waiting", lang)
         ring = ' stroke="#006644" stroke-width="4"' if regency.name in members else ' stroke="#444" stroke-width="1"'
         body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="27" fill="{STAGE_COLOURS[stage]}"{ring}/>'
-            f'<text x="{x:.1f}" y="{y - 2:.1f}" text-anchor="middle" font-weight="bold" font-size="12">{escape(regency.name)}</text>'
-            f'<text x="{x:.1f}" y="{y + 11:.1f}" text-anchor="middle" font-size="8.5">{escape(stage_name(stage, lang))}</text>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADIUS}" fill="{STAGE_COLOURS[stage]}"{ring}/>'
+            f'<text x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle" font-weight="bold" font-size="14">{escape(regency.name)}</text>'
+            f'<text x="{x:.1f}" y="{y + RADIUS + 14:.1f}" text-anchor="middle" font-size="12"{HALO}>{escape(words)}</text>'
         )
     return body
 
@@ -198,7 +215,7 @@ def seat_marker(seat: tuple[float, float], on_map: bool, place: str, name: str, 
     anchor, dx = ("end", -11) if x > WIDTH / 2 else ("start", 11)
     return [
         f'<text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" font-size="18" fill="#8B2A6B">★</text>'
-        f'<text x="{x + dx:.1f}" y="{y + 3:.1f}" font-size="10" fill="#8B2A6B" text-anchor="{anchor}">{escape(label)}</text>'
+        f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" font-size="11" fill="#8B2A6B" text-anchor="{anchor}"{HALO}>{escape(label)}</text>'
     ]
 
 
@@ -234,14 +251,14 @@ def timeline_svg(model: DashboardModel, lang: str) -> str:
             x = x_of(month)
             body.append(
                 f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + row * len(rows)}" stroke="#B22222" stroke-width="1.5"/>'
-                f'<text x="{x:.1f}" y="{top - 9}" fill="#B22222" font-size="10" text-anchor="middle">{escape(term("ui.election", lang))}</text>'
+                f'<text x="{x:.1f}" y="{top - 9}" fill="#B22222" font-size="11" text-anchor="{label_anchor(x, left, width)}">{escape(term("ui.election", lang))}</text>'
             )
     now = x_of(model.month)
     body.append(f'<line x1="{now:.1f}" y1="{top - 6}" x2="{now:.1f}" y2="{axis_y - 10}" stroke="#222"/>')
     ticks = list(range(0, months + 1, 12 if months <= 120 else 24))
     for month in ticks + ([months] if ticks[-1] != months else []):  # the horizon is always marked
         body.append(
-            f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="10" fill="#555">{month}</text>'
+            f'<text x="{x_of(month):.1f}" y="{axis_y}" text-anchor="middle" font-size="11" fill="#444">{month}</text>'
         )
     keys = [
         (f'<rect width="11" height="11" y="-10" fill="{colour}"/>', stage_name(stage, lang))
@@ -260,6 +277,11 @@ def timeline_svg(model: DashboardModel, lang: str) -> str:
     )
 
 
+def label_anchor(x: float, left: float, width: float, room: float = 30) -> str:
+    """A label centred on its mark, unless that would cut it at either end of the drawing."""
+    return "end" if x > width - room else "start" if x < left + room else "middle"
+
+
 def legend_rows(keys: list[tuple[str, str]], left: float, top: float, width: float) -> tuple[list[str], float]:
     """Legend keys (a symbol drawn at 0,0 and its words) laid out in as many rows as they need;
     the body and the height of the drawing that holds them."""
@@ -268,38 +290,75 @@ def legend_rows(keys: list[tuple[str, str]], left: float, top: float, width: flo
         size = 18 + CHARACTER_WIDTH * len(words)
         if x + size > width and x > left:
             x, y = left, y + 17
-        body.append(f'<g transform="translate({x:.1f},{y:.1f})">{symbol}<text x="15" y="0">{escape(words)}</text></g>')
+        shift = 15 if symbol else 0
+        body.append(
+            f'<g transform="translate({x:.1f},{y:.1f})">{symbol}<text x="{shift}" y="0">{escape(words)}</text></g>'
+        )
         x += size + 10
     return body, y + 10
 
 
 def attributes_svg(model: DashboardModel, lang: str) -> str:
-    """Small multiples: each attribute (and mean trust) of each regency over the months."""
+    """Small multiples: each attribute (and mean trust) of each regency over the months, each
+    panel with its axes (the share from 0 to 1, the months from 0 to the horizon)."""
     values = np.array(model.history["values"])  # (months so far + 1, n, 6)
     months, names = model.spec.months, [r.name for r in model.regencies]
-    panel_w, panel_h, gap, title = 148, 70, 14, 16
-    width = 3 * panel_w + 2 * gap
+    axis, panel_w, panel_h, gap, title, ticks = 24, 128, 70, 12, 18, 16
+    cell_h = title + panel_h + ticks + 6
+    width = 3 * (axis + panel_w) + 2 * gap
     body = []
     for k, attribute in enumerate(ATTRIBUTES):
-        ox, oy = (k % 3) * (panel_w + gap), (k // 3) * (panel_h + title + 8) + title
-        body.append(f'<text x="{ox}" y="{oy - 4}" font-weight="bold">{escape(term(attribute, lang))}</text>')
-        body.append(f'<rect x="{ox}" y="{oy}" width="{panel_w}" height="{panel_h}" fill="#FAFAFA" stroke="#CCC"/>')
-        for level in (0.25, 0.5, 0.75):
+        ox, oy = (k % 3) * (axis + panel_w + gap) + axis, (k // 3) * cell_h + title
+        body.append(f'<text x="{ox}" y="{oy - 5}" font-weight="bold">{escape(term(attribute, lang))}</text>')
+        body.append(f'<rect x="{ox}" y="{oy}" width="{panel_w}" height="{panel_h}" fill="#FAFAFA" stroke="#999"/>')
+        for level in (0.0, 0.5, 1.0):
             y = oy + panel_h * (1 - level)
-            body.append(f'<line x1="{ox}" y1="{y:.1f}" x2="{ox + panel_w}" y2="{y:.1f}" stroke="#EEE"/>')
+            body.append(f'<line x1="{ox}" y1="{y:.1f}" x2="{ox + panel_w}" y2="{y:.1f}" stroke="#E4E4E4"/>')
+            body.append(
+                f'<text x="{ox - 3}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{number(level, lang, digits=1 if level == 0.5 else 0)}</text>'
+            )
+        for month, anchor in ((0, "start"), (months, "end")):
+            body.append(
+                f'<text x="{ox + month / months * panel_w:.1f}" y="{oy + panel_h + 13}" text-anchor="{anchor}" font-size="11" fill="#444">{month}</text>'
+            )
         for i in range(len(names)):
             line = " ".join(
                 f"{ox + m / months * panel_w:.1f},{oy + panel_h * (1 - v):.1f}" for m, v in enumerate(values[:, i, k])
             )
             body.append(f'<polyline points="{line}" fill="none" stroke="{regency_colour(i)}" stroke-width="1.8"/>')
     keys = [(f'<rect width="18" height="4" y="-5" fill="{regency_colour(i)}"/>', name) for i, name in enumerate(names)]
-    legend, height = legend_rows(keys, left=0, top=2 * (panel_h + title + 8) + 14, width=width)
+    keys.append(("", term("ui.attribute_axes", lang)))
+    legend, height = legend_rows(keys, left=0, top=2 * cell_h + 10, width=width)
     return svg(
         width,
         height,
         [f'<rect width="{width}" height="{height}" fill="white"/>', *body, *legend],
         term("ui.attributes", lang),
     )
+
+
+def explanation(model: DashboardModel, lang: str) -> str:
+    """Why the run on screen stands where it does, in a sentence: what holds the initiative back,
+    who took part, or why cooperation dissolved (the election, the regency that left)."""
+    formed = model.state.formed_month.item()
+    if formed < 0:
+        waiting = min(model.regencies, key=lambda regency: int(regency.stage))
+        barrier = waiting.binding_barrier
+        if barrier is None:
+            return term("ui.why_soon", lang)
+        words = term("ui.why_none" if model.stage == Stage.NONE else "ui.why_not", lang)
+        return words.format(
+            stage=stage_name(model.stage, lang), regency=waiting.name, barrier=barrier_phrase(barrier, lang)
+        )
+    if model.member_names:
+        return term("ui.why_formed", lang).format(members=", ".join(model.member_names))
+    members = model.datacollector.model_vars["members"]
+    ended = max(month for month, names in enumerate(members) if names) + 1
+    left = [regency.name for regency in model.regencies if regency.name in members[ended - 1]]
+    elections = [month for month, held in enumerate(model.monthly("election")[: ended + 1]) if held]
+    recent = [month for month in elections if ended - month <= model.params.shocks.election_aftermath]
+    reason = term("ui.why_election", lang).format(month=recent[-1]) if recent else term("ui.why_left", lang)
+    return term("ui.why_dissolved", lang).format(month=ended, reason=reason, members=", ".join(left))
 
 
 def binding_lines(model: DashboardModel, lang: str) -> list[str]:
