@@ -505,11 +505,13 @@ TERMS["en"].update(
         "ui.why_dissolved": "It dissolved in month {month}, {reason}; {members} fell back.",
         "ui.restore": "Restore setup",
         "ui.advanced": "Advanced",
-        "ui.upload": "Load a settings file (TOML): drop it here or click",
+        "ui.upload": "Load a settings file exported by the dashboard (TOML):",
         "ui.upload_done": "Loaded “{file}”. Reset runs it.",
         "ui.seed_note": "The same seed gives the same run: change it to see another run of the same settings.",
         "ui.upload_not_text": "not a text file: choose a settings file exported by the dashboard (.toml)",
         "ui.why_none": "Nothing has started yet: {regency} is held back by: {barrier}.",
+        "ui.sweep_draw": "Draw the sweep",
+        "ui.sweep_ask": "Draw the sweep to see the odds at eleven values of this setting, the others as they are set (a few seconds).",
     }
 )
 TERMS["id"].update(
@@ -617,11 +619,13 @@ TERMS["id"].update(
         "ui.why_dissolved": "Kerja sama bubar pada bulan {month}, {reason}; {members} mundur.",
         "ui.restore": "Kembalikan pengaturan",
         "ui.advanced": "Lanjutan",
-        "ui.upload": "Muat berkas pengaturan (TOML): letakkan di sini atau klik",
+        "ui.upload": "Muat berkas pengaturan yang diekspor dari dasbor (TOML):",
         "ui.upload_done": "“{file}” dimuat. Tekan Mulai ulang untuk menjalankannya.",
         "ui.seed_note": "Seed yang sama memberi simulasi yang sama: ubah untuk melihat simulasi lain dari pengaturan yang sama.",
         "ui.upload_not_text": "bukan berkas teks: pilih berkas pengaturan yang diekspor dari dasbor (.toml)",
         "ui.why_none": "Belum ada yang dimulai: {regency} tertahan oleh: {barrier}.",
+        "ui.sweep_draw": "Gambar sapuan",
+        "ui.sweep_ask": "Tekan Gambar sapuan untuk melihat peluang pada sebelas nilai pengaturan ini, pengaturan lain tetap (beberapa detik).",
     }
 )
 

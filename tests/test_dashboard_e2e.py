@@ -157,6 +157,15 @@ def set_horizon(page, key: str, months: str) -> None:
     expect(horizon).to_have_attribute("aria-valuenow", months)
 
 
+def advanced_seed(page):
+    """The seed, in the settings' Advanced section (opened if it is closed)."""
+    seed = page.get_by_label("Seed (bilangan bulat)")
+    if not seed.is_visible():
+        page.get_by_text("Lanjutan", exact=True).click()
+        expect(seed).to_be_visible()
+    return seed
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick `option` in the Vuetify select labelled `label`."""
     page.locator(".v-select", has_text=label).locator(".v-select__slot").click()
@@ -192,7 +201,7 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
     for label in ("Mulai ulang", "▶ Jalankan", "Langkah"):
         expect(button(page, label)).to_be_visible()
     expect(page).to_have_title("Kerjasama — kerja sama antardaerah di perbatasan Timor")
-    expect(page.get_by_text("TTU tertahan oleh: tidak tahu (pengetahuan)")).to_be_visible()
+    expect(page.get_by_text("TTU tertahan oleh: tidak tahu (pengetahuan)", exact=True)).to_be_visible()
     expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
     shown = page.locator("body").inner_text()  # what is displayed, hidden cards left out
     assert [word for word in ENGLISH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", shown, re.IGNORECASE)] == []
@@ -203,7 +212,7 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
         expect(button(page, label)).to_be_visible()
     expect(page).to_have_title("Kerjasama — inter-regional cooperation on the Timor border")
     expect(page.get_by_text(f"Month 0 of {HORIZON}")).to_be_visible()
-    expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)")).to_be_visible()
+    expect(page.get_by_text("TTU is held back by: tidak tahu (does not know)", exact=True)).to_be_visible()
     expect(page.get_by_text("2,000 runs each")).to_be_visible()
     expect(card(page, "Peluang terkini")).to_have_count(0)
     expect(button(page, "Mulai ulang")).to_have_count(0)
@@ -213,12 +222,12 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
 def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     open_page(page, dashboard)
     set_horizon(page, "ArrowRight", str(LONGER))
-    seed = page.get_by_label("Seed (bilangan bulat)")
+    seed = advanced_seed(page)
     seed.fill("tiga")
     seed.press("Enter")
     expect(page.locator(".v-alert")).to_have_count(1)
     expect(page.locator(".v-alert")).to_contain_text("bukan “tiga”")
-    expect(page.get_by_text("Peluang tidak dihitung")).to_be_visible()
+    expect(page.locator(".kerjasama-odds").get_by_text("Peluang tidak dihitung")).to_be_visible()
     expect(page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)")).to_be_disabled()
     button(page, "Mulai ulang").click()  # the new horizon, with the scenario's own seed
     expect(page.get_by_text(f"Bulan 0 dari {LONGER}")).to_be_visible()
@@ -250,8 +259,9 @@ def test_play_runs_to_the_horizon_and_stops(dashboard, page):
 def test_the_downloads_are_a_scenario_kerjasama_runs_and_the_runs_months(dashboard, page, tmp_path):
     open_page(page, dashboard)
     set_horizon(page, "Home", "12")
-    page.get_by_label("Seed (bilangan bulat)").fill("5")
-    page.get_by_label("Seed (bilangan bulat)").press("Enter")
+    advanced_seed(page).fill("5")
+    advanced_seed(page).press("Enter")
+    expect(page.locator(".kerjasama-odds")).to_contain_text("(seed 5)")
     button(page, "Mulai ulang").click()
     step(page, 12)
     expect(page.get_by_text("Bulan 12 dari 12")).to_be_visible()
@@ -305,3 +315,157 @@ def test_a_scenario_file_of_other_regencies_is_served_with_its_own_map_and_setti
         expect(page.get_by_text("Legitimacy of the key actor in Sikka", exact=False)).to_be_visible()
         expect(page.get_by_text("Probability that cooperation forms within 60 months")).to_be_visible()
         page.screenshot(path=ARTEFACTS / "dashboard-four-regencies.png", full_page=True)
+
+
+# --- the room: layouts, projector, comparison, sweep, restore, reload, upload ---------------
+
+# (name, width, height, browser zoom): a phone, a laptop at 100/130/150 %, a projector in HD
+ROOM = [
+    ("phone", 390, 844, 1.0),
+    ("laptop", 1280, 800, 1.0),
+    ("laptop-130", 1280, 800, 1.3),
+    ("laptop-150", 1280, 800, 1.5),
+    ("hd", 1920, 1080, 1.0),
+    ("1366", 1366, 768, 1.0),
+]
+OVERFLOWS = """() => {
+  const cut = [];
+  for (const el of document.querySelectorAll('.v-card, .kerjasama-drawer, .kerjasama-header')) {
+    if (el.offsetParent === null) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const title = el.querySelector('.v-card__title');
+      cut.push(`${title ? title.innerText : el.className}: ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+  }
+  const page = document.documentElement;
+  return {cut, sideways: page.scrollWidth - page.clientWidth};
+}"""
+MAP_TEXT = """() => {
+  const map = document.querySelector('.kerjasama-map svg');
+  const scale = map.getScreenCTM().a;
+  return Array.from(map.querySelectorAll('text')).map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+}"""
+
+
+def room_page(browser, url: str, width: int, height: int, zoom: float):
+    """A page as the browser shows it at that zoom: the CSS viewport shrinks, the pixels do not."""
+    context = browser.new_context(
+        viewport={"width": round(width / zoom), "height": round(height / zoom)}, device_scale_factor=zoom
+    )
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator(".kerjasama-map")).to_contain_text(" 0 ", timeout=60_000)
+    expect(page.locator(".kerjasama-odds")).to_contain_text("2", timeout=60_000)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(("name", "width", "height", "zoom"), ROOM, ids=[size[0] for size in ROOM])
+def test_nothing_overflows_its_card_on_a_phone_a_laptop_at_any_zoom_or_a_projector(
+    dashboard, browser, lang, name, width, height, zoom
+):
+    page = room_page(browser, f"{dashboard}/?lang={lang}", width, height, zoom)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    measured = page.evaluate(OVERFLOWS)
+    page.screenshot(path=ARTEFACTS / f"room-{name}-{lang}.png", full_page=False)
+    assert measured == {"cut": [], "sideways": 0}, measured
+    if name == "1366":
+        small = [(text, round(size, 1)) for text, size in page.evaluate(MAP_TEXT) if size < 12]
+        assert small == [], f"map text under 12 px at 1366 px: {small}"
+    page.context.close()
+
+
+def test_on_a_phone_the_settings_are_a_drawer_that_closes(dashboard, browser):
+    page = room_page(browser, dashboard, 390, 844, 1.0)
+    drawer = page.locator(".kerjasama-drawer")
+    expect(drawer).to_be_hidden()  # a phone opens on the page
+    page.get_by_role("button", name="Pengaturan", exact=True).click()
+    expect(drawer).to_be_visible()
+    assert drawer.bounding_box()["width"] < 0.9 * 390  # the page stays in sight beside it
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    page.get_by_role("button", name="Pengaturan", exact=True).click()
+    page.get_by_role("button", name="Tutup").click()
+    expect(drawer).to_be_hidden()
+    page.get_by_role("button", name="Pengaturan", exact=True).click()
+    page.mouse.click(380, 400)  # beside the drawer
+    expect(drawer).to_be_hidden()
+    one_column = page.evaluate("() => getComputedStyle(document.querySelector('.kerjasama-grid')).gridTemplateColumns")
+    assert len(one_column.split()) == 1, one_column
+    page.context.close()
+
+
+def test_projector_mode_gives_the_map_and_the_odds_more_room(dashboard, browser):
+    normal = room_page(browser, dashboard, 1280, 800, 1.0)
+    projector = room_page(browser, f"{dashboard}/?projector=1", 1280, 800, 1.0)
+    expect(projector.locator(".kerjasama-drawer")).to_be_hidden()
+    width = {
+        name: page.locator(".kerjasama-map").bounding_box()["width"] for name, page in (("n", normal), ("p", projector))
+    }
+    assert width["p"] > 1.3 * width["n"]
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.kerjasama-odds')).fontSize)"
+    assert projector.evaluate(size) > normal.evaluate(size)
+    projector.screenshot(path=ARTEFACTS / "room-projector-mode.png")
+    for page in (normal, projector):
+        page.context.close()
+
+
+def test_pinned_settings_are_compared_and_a_sweep_draws_the_odds_along_one_setting(dashboard, page):
+    open_page(page, dashboard)
+    odds = page.locator(".kerjasama-odds")
+    expect(odds).to_contain_text("2.000 simulasi")
+    button(page, "Sematkan ke perbandingan").click()
+    set_horizon(page, "Home", "12")
+    expect(odds).to_contain_text("dalam 12 bulan")
+    expect(odds).to_contain_text("masing-masing 2.000 simulasi")
+    button(page, "Sematkan ke perbandingan").click()
+    table = page.locator(".kerjasama-table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table).to_contain_text("A: Regional Management plus")
+    expect(table).to_contain_text("B: Regional Management plus; Kurun waktu (bulan) 12")
+    with page.expect_download() as download:
+        button(page, "Perbandingan (CSV)").click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert download.value.suggested_filename == "kerjasama_comparison.csv" and len(rows) == 3
+    sweep = page.locator(".kerjasama-sweep")
+    expect(sweep.locator("circle")).to_have_count(0)  # drawn on request only
+    button(page, "Gambar sapuan").click()
+    expect(sweep.locator("circle")).to_have_count(11, timeout=90_000)
+    expect(sweep).not_to_contain_text("menghitung")
+    page.screenshot(path=ARTEFACTS / "room-compare-and-sweep.png", full_page=True)
+
+
+def test_restore_puts_the_preset_back_and_a_reload_keeps_the_settings(dashboard, page):
+    open_page(page, dashboard)
+    set_horizon(page, "ArrowRight", str(LONGER))
+    page.get_by_text("tokoh adat merestui kerja sama", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"scenario\.months={LONGER}.*setup\.adat_leaders=false"))
+    page.reload()
+    expect(page.get_by_text(f"Bulan 0 dari {LONGER}")).to_be_visible(timeout=60_000)
+    expect(page.get_by_label("tokoh adat merestui kerja sama")).not_to_be_checked()
+    button(page, "Kembalikan pengaturan").click()
+    expect(page.get_by_label("tokoh adat merestui kerja sama")).to_be_checked()
+    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
+    expect(horizon).to_have_attribute("aria-valuenow", str(HORIZON))
+
+
+def test_an_exported_file_loads_back_and_names_the_group(dashboard, page, tmp_path):
+    open_page(page, dashboard)
+    page.get_by_label("Nama kelompok").fill("Kelompok Belu")
+    page.get_by_label("Nama kelompok").press("Enter")
+    set_horizon(page, "Home", "12")
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)").click()
+    assert exported.value.suggested_filename == "kerjasama_kelompok-belu_settings.toml"
+    saved = tmp_path / exported.value.suggested_filename
+    exported.value.save_as(saved)
+    assert "# Group: Kelompok Belu" in saved.read_text(encoding="utf-8")
+    button(page, "Kembalikan pengaturan").click()
+    horizon = page.locator(".v-input", has_text="Kurun waktu (bulan)").get_by_role("slider")
+    expect(horizon).to_have_attribute("aria-valuenow", str(HORIZON))
+    upload = page.locator(".kerjasama-drawer input[type=file]")
+    upload.set_input_files(str(saved))
+    expect(page.get_by_text(f"“{saved.name}” dimuat")).to_be_visible()
+    expect(horizon).to_have_attribute("aria-valuenow", "12")
+    upload.set_input_files(str(ROOT / "tests" / "data" / "four_regencies.toml"))
+    expect(page.locator(".kerjasama-drawer .v-alert")).to_contain_text("four_regencies.toml: regency")

@@ -85,7 +85,9 @@ def Page() -> None:
         values = dict(parse_qsl(query))
         if values.get("lang") in LANGUAGES:
             language.set(values["lang"])
-        projector.set(values.get("projector") == "1")
+        if values.get("projector") == "1":  # the projector's page opens on the cards, large
+            projector.set(True)
+            drawer.set(False)
         group.set(values.get("group", ""))
         if "setup" in values:
             settings.set(settings.value.from_query(query))
@@ -144,11 +146,13 @@ def Header(drawer: solara.Reactive[bool], projector: solara.Reactive[bool], lang
             classes=["kerjasama-menu"],
         )
         solara.Text(term("ui.title", lang), classes=["kerjasama-title"])
+
+        def switch(on: bool) -> None:
+            projector.set(on)
+            drawer.set(not on)  # the room sees the cards; ☰ brings the settings back
+
         solara.Switch(
-            label=term("ui.projector", lang),
-            value=projector.value,
-            on_value=projector.set,
-            classes=["kerjasama-switch"],
+            label=term("ui.projector", lang), value=projector.value, on_value=switch, classes=["kerjasama-switch"]
         )
 
 

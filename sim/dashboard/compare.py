@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from concurrent.futures import wait
 
 import numpy as np
@@ -174,14 +173,17 @@ def SweepCard(settings: solara.Reactive[Settings], lang: str) -> None:
     options = solara.use_memo(lambda: sweepable(current, lang), [current.scenario, lang])
     chosen = solara.use_reactive("regency.Belu.capacity" if "regency.Belu.capacity" in options else next(iter(options)))
     points = solara.use_reactive([])  # (value, rate, low, high) as they arrive
+    asked = solara.use_reactive(None)  # (settings, path) of the sweep asked for
     runnable = solara.use_memo(lambda: not current.problems(lang), [current, lang])
     path = chosen.value if chosen.value in options else next(iter(options))
     values = options[path][1]
+    wanted = asked.value == (current, path)
 
     def run() -> None:
+        # Only on request: eleven ensembles at every change of fifteen sessions would keep the
+        # pool from the live odds.
         points.set([])
-        time.sleep(0.3)  # the settings may still be moving
-        if not (runnable and task.is_current()):
+        if not (wanted and runnable and task.is_current()):
             return
         claims = [
             POOL.claim(sweep_point(current, path, value).scenario_object(), SWEEP_RUNS, Priority.SWEEP)
@@ -201,7 +203,7 @@ def SweepCard(settings: solara.Reactive[Settings], lang: str) -> None:
             for claim in claims:
                 POOL.release(claim)
 
-    task = solara.lab.use_task(run, dependencies=[current, path, runnable], raise_error=False)
+    task = solara.lab.use_task(run, dependencies=[current, path, runnable, wanted], raise_error=False)
     with solara.Card(term("ui.sweep", lang), classes=["kerjasama-sweep"]):
         labels = {key: words for key, (words, _) in options.items()}
         keys = {words: key for key, words in labels.items()}
@@ -211,6 +213,13 @@ def SweepCard(settings: solara.Reactive[Settings], lang: str) -> None:
             value=labels[path],
             on_value=lambda w: chosen.set(keys[w]),
         )
+        solara.Button(
+            term("ui.sweep_draw", lang),
+            icon_name="mdi-chart-line",
+            outlined=True,
+            disabled=wanted or not runnable,
+            on_click=lambda: asked.set((current, path)),
+        )
         now = current.overrides().get(path)
         solara.HTML(
             tag="div", unsafe_innerHTML=sweep_svg(points.value, values, now, labels[path], current.months, lang)
@@ -218,6 +227,10 @@ def SweepCard(settings: solara.Reactive[Settings], lang: str) -> None:
         done = len(points.value)
         if not runnable:
             solara.Text(term("ui.odds_blocked", lang), style=SMALL)
+        elif task.error:
+            solara.Error(f"{term('ui.odds_failed', lang)}: {task.exception}")
+        elif not wanted:
+            solara.Text(term("ui.sweep_ask", lang), style=SMALL)
         elif done < len(values):
             solara.Text(term("ui.sweep_computing", lang).format(done=done, total=len(values)), style=SMALL)
         solara.Text(term("ui.sweep_note", lang).format(runs=number(SWEEP_RUNS, lang)), style=SMALL)

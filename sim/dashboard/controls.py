@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import solara
 import solara.lab
+from ipyvuetify.extra import FileInput
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.dashboard.model import DashboardModel
@@ -137,8 +138,9 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
             solara.Button("Bahasa Indonesia", value="id")
             solara.Button("English", value="en")
         solara.Text(term("ui.settings_note", language), style=SMALL)
-        for problem in problems:
-            solara.Error(problem)
+        with solara.Column(gap="0"):  # one element however many problems: the controls below keep their state
+            for problem in problems:
+                solara.Error(problem)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             picker(
                 term("ui.setup", language),
@@ -150,7 +152,7 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: solara.Reactive[str
                 term("ui.restore", language),
                 icon_name="mdi-restore",
                 text=True,
-                on_click=lambda: settings.set(settings.value.with_setup(settings.value.setup)),
+                on_click=lambda: settings.set(Settings.of(settings.value.scenario, settings.value.setup)),
             )
         solara.Checkbox(label=term("ui.key_actor", language), value=s.key_actor, on_value=lambda v: change(key_actor=v))
         off = not s.key_actor  # the key actor's controls do nothing without him
@@ -210,18 +212,43 @@ def Upload(settings: solara.Reactive[Settings], lang: str) -> None:
     """An exported settings file, loaded back: every control set as the file says."""
     said = solara.use_reactive(None)  # (ok, words) about the last file
 
-    def load(file: dict) -> None:
+    def load(name: str, data: bytes) -> None:
         try:
-            text = file["data"].decode("utf-8-sig")
-            settings.set(settings.value.from_toml(text, file["name"]))
+            settings.set(settings.value.from_toml(data.decode("utf-8-sig"), name))
         except UnicodeDecodeError:
-            said.set((False, f"{file['name']}: {term('ui.upload_not_text', lang)}"))
+            said.set((False, f"{name}: {term('ui.upload_not_text', lang)}"))
         except InputError as error:
             said.set((False, "\n".join(str(problem) for problem in error.problems)))
         else:
-            said.set((True, term("ui.upload_done", lang).format(file=file["name"])))
+            said.set((True, term("ui.upload_done", lang).format(file=name)))
 
-    solara.FileDrop(label=term("ui.upload", lang), on_file=load, lazy=False)
+    solara.Text(term("ui.upload", lang), style=SMALL)
+    FileChooser(load)
     if said.value is not None:
         ok, words = said.value
         (solara.Success if ok else solara.Error)(words)
+
+
+@solara.component
+def FileChooser(on_file: Callable[[str, bytes], None]):
+    """A file input one clicks (Solara's FileDrop only takes a dragged file, which a phone cannot
+    do), wired as Solara's FileDrop wires its own: `on_file(name, contents)`."""
+    chosen, set_chosen = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
+    chooser = FileInput.element(on_file_info=set_chosen, multiple=False, accept=".toml", show_progress=False)
+
+    def wire() -> None:
+        if not chosen:
+            return
+        widget = solara.get_widget(chooser)
+        widget.version += 1  # the next file is read afresh
+        widget.reset_stats()
+        set_wired(widget.get_files())
+
+    def read() -> None:  # in a thread: the browser sends the file while the page waits for it
+        if wired:
+            on_file(wired[0]["name"], wired[0]["file_obj"].read())
+
+    solara.use_effect(wire, [chosen])
+    solara.use_thread(read, dependencies=[wired])
+    return chooser
