@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from processes import descendants, left_behind
 
 from sim.scenario import load_scenario
 
@@ -67,22 +68,6 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def descendants(pid: int) -> list[int]:
-    """The processes a process started, and theirs (Linux's /proc)."""
-    found = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in children.read_text().split():
-            found += [int(child), *descendants(int(child))]
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def serving(*arguments: str):
     """`kerjasama dashboard` with these arguments, as a user starts it, on a free port; on the way
@@ -112,12 +97,7 @@ def serving(*arguments: str):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-        deadline = time.monotonic() + 10
-        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        left = [pid for pid in started if alive(pid)]
-        for pid in left:
-            os.kill(pid, signal.SIGKILL)
+        left = left_behind(started, 10)
         assert left == [], f"processes left behind by the dashboard: {left}"
 
 
@@ -184,7 +164,9 @@ def test_a_changed_setting_takes_effect_at_reset_and_step_advances(dashboard, pa
     expect(page.get_by_text(f"Bulan 0 dari {LONGER}")).to_be_visible()
     step(page, 2)
     expect(page.get_by_text(f"Bulan 2 dari {LONGER}")).to_be_visible()
-    expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible()
+    # the full count of a horizon not computed at start-up: four ensembles, on niced workers that
+    # yield the cores to whatever else the machine runs (in CI, the other tests)
+    expect(page.get_by_text("masing-masing 2.000 simulasi")).to_be_visible(timeout=120_000)
     page.screenshot(path=ARTEFACTS / "dashboard-id.png", full_page=True)
     assert failed == [], f"requests that failed (the page must work offline): {failed}"
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from processes import descendants, left_behind
 
 from sim.cli import is_loopback, listen_problem, main
 from sim.scenario import builtin_file
@@ -385,26 +386,6 @@ def test_a_read_only_folder_is_refused_before_anything_runs(tmp_path, capsys, mo
 # --------------------------------------------------------------------------------------------
 
 
-def descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            children = (task / "children").read_text().split() if (task / "children").exists() else []
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
-
-
 @pytest.mark.skipif(
     not any(Path("/proc/self/task").glob("*/children")), reason="needs /proc/<pid>/task/*/children (Linux)"
 )
@@ -425,12 +406,7 @@ def test_workers_and_the_fork_server_end_when_the_main_process_is_killed(tmp_pat
     assert len(helpers) >= 4, helpers
     main_process.send_signal(signal.SIGKILL)  # what the OOM killer does
     main_process.wait()
-    deadline = time.monotonic() + 30
-    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = [pid for pid in helpers if alive(pid)]
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
+    left = left_behind(helpers, 30)
     assert not left, f"orphans left behind: {left}"
 
 
@@ -458,10 +434,10 @@ def test_the_dashboard_listens_on_ipv6_loopback_and_warns_when_the_network_can_r
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     if socket.has_ipv6 and listen_problem("::1", 0) is None:
-        monkeypatch.setattr(sim.cli, "serve", lambda host, port, lang: None)
+        monkeypatch.setattr(sim.cli, "serve", lambda host, port, lang, scenario: None)
         assert main(["dashboard", "--host", "::1", "--port", "18765"]) == 0
         assert "http://[::1]:18765" in capsys.readouterr().err
-    monkeypatch.setattr(sim.cli, "serve", lambda host, port, lang: None)
+    monkeypatch.setattr(sim.cli, "serve", lambda host, port, lang, scenario: None)
     assert main(["dashboard", "--host", "0.0.0.0", "--port", "18766"]) == 0
     assert "reachable from the network" in capsys.readouterr().err
     assert main(["dashboard", "--host", "no.such.host.invalid"]) == 2

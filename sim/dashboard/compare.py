@@ -16,6 +16,7 @@ from sim.dashboard.odds import POLL_SECONDS, percent
 from sim.dashboard.pool import POOL, Priority
 from sim.dashboard.settings import Settings, export_name
 from sim.dashboard.style import SMALL, WRAP
+from sim.dashboard.views import svg
 from sim.outcomes import wilson
 from sim.stages import REGENCY_ATTRIBUTES
 from sim.terms import number, setup_name, term
@@ -27,12 +28,12 @@ SWEEP_POINTS = 11
 
 def describe(settings: Settings, lang: str) -> str:
     """The preset and what differs from it, in words: 'Key actor (bishop); Belu capacity 0.50'."""
-    preset = Settings.of(settings.scenario, settings.setup)
-    changes = []
-    for path, value in settings.overrides().items():
-        if preset.overrides().get(path) == value:
-            continue
-        changes.append(f"{control_label(path, lang)} {shown_value(value, lang)}")
+    preset = Settings.of(settings.scenario, settings.setup).overrides()
+    changes = [
+        f"{control_label(path, lang)} {shown_value(value, lang)}"
+        for path, value in settings.overrides().items()
+        if preset.get(path) != value
+    ]
     return "; ".join([setup_name(settings.setup, lang), *changes])
 
 
@@ -238,8 +239,6 @@ def SweepCard(settings: solara.Reactive[Settings], lang: str) -> None:
 
 def sweep_svg(points: list[tuple], values: np.ndarray, now, label: str, months: int, lang: str) -> str:
     """The line of the odds with its band over the control's range; the current value marked."""
-    from sim.dashboard.views import svg
-
     width, height, left, right, top, bottom = 460, 250, 46, 14, 16, 48
     low_x, high_x = float(values[0]), float(values[-1])
 

@@ -140,9 +140,7 @@ class Settings:
             return replace(self, legitimacy={**self.legitimacy, rest.split(".", 1)[1]: value})
         if section == "setup" and rest in LOCAL_WISDOM:
             return replace(self, local_wisdom={**self.local_wisdom, rest: value})
-        field_of = {"key_actor": "key_actor", "body": "body", "meetings_per_month": "meetings_per_month"}
-        field_of.update(strategy="strategy", months="months")
-        return replace(self, **{field_of[rest]: value})
+        return replace(self, **{rest: value})  # key_actor, body, meetings_per_month, strategy, months
 
     def seed_number(self) -> int:
         """The typed seed as a number (its range is the scenario's to check); InputError when it
@@ -190,6 +188,8 @@ class Settings:
     def from_toml(self, text: str, file: str) -> Settings:
         """The settings of an exported file (or any scenario file of the same regencies). Raises
         InputError, naming the file, when it is not a scenario or its regencies are others."""
+        # staged in a private folder for the scenario loader, so that an upload meets every check
+        # a file on disk does (size, TOML, fields); not a result: nothing reads it afterwards
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "uploaded.toml"
             path.write_text(text, encoding="utf-8")
