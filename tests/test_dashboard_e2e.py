@@ -204,10 +204,12 @@ def test_the_page_speaks_indonesian_and_the_language_switch_changes_every_card(d
 def test_a_bad_seed_is_one_message_and_the_run_goes_on(dashboard, page):
     open_page(page, dashboard)
     set_horizon(page, "ArrowRight", str(LONGER))
+    # the server has taken the new horizon (under load this takes a while) before the seed is typed
+    expect(page.locator(".kerjasama-odds")).to_contain_text(f"dalam {LONGER} bulan", timeout=60_000)
     seed = advanced_seed(page)
     seed.fill("tiga")
     seed.press("Enter")
-    expect(page.locator(".v-alert")).to_have_count(1)
+    expect(page.locator(".v-alert")).to_have_count(1, timeout=60_000)
     expect(page.locator(".v-alert")).to_contain_text("bukan “tiga”")
     expect(page.locator(".kerjasama-odds").get_by_text("Peluang tidak dihitung")).to_be_visible()
     expect(page.get_by_role("button", name="Pengaturan sebagai berkas skenario (TOML)")).to_be_disabled()
