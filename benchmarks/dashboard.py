@@ -59,7 +59,15 @@ WATCH = """() => {
     look();
   });
 }"""
+# The page has read its address (the slider at its start) and shows that setting's full odds.
+OPENED = """value => {
+  const slider = Array.from(document.querySelectorAll('.v-input')).find(el => el.innerText.includes('Pertemuan per bulan'));
+  const text = document.querySelector('.kerjasama-odds')?.innerText || '';
+  const at = slider && parseFloat(slider.querySelector('[role=slider]').getAttribute('aria-valuenow')) === value;
+  return at && text.includes('masing-masing 2.000 simulasi') && !text.includes('menghitung') && !text.includes('diperhalus');
+}"""
 SLIDER = "Pertemuan per bulan"  # the key actor's meetings: a change of it leaves the status quo known
+STEP, FIRST_FRESH, TOP = 0.05, 6, 80  # its steps; above the preset's 0.25 (5 steps); 4.0 at most
 
 
 def free_port() -> int:
@@ -83,33 +91,37 @@ def serve() -> tuple[subprocess.Popen, str]:
     raise SystemExit("the dashboard did not start")
 
 
-async def open_pages(browser, url: str, sessions: int) -> tuple[list, list[float]]:
-    """All sessions' pages opened at once; seconds until each shows its odds."""
+def meetings(index: int) -> str:
+    """The slider's value `index` steps of 0.05 above zero, as the address bar and the slider write it."""
+    return f"{STEP * index:.2f}".rstrip("0").rstrip(".")
 
-    async def one():
+
+async def open_pages(browser, url: str, starts: list[int]) -> tuple[list, list[float]]:
+    """The sessions' pages opened at once, each with the slider at its start (given in the address,
+    as a reload keeps it); seconds until each shows its odds."""
+
+    async def one(start_index: int):
         context = await browser.new_context(viewport={"width": 1366, "height": 900})
         page = await context.new_page()
         start = time.perf_counter()
-        await page.goto(url)
-        await page.locator(".kerjasama-odds").get_by_text("masing-masing 2.000 simulasi").wait_for(timeout=300_000)
+        await page.goto(f"{url}/?key_actor.meetings_per_month={meetings(start_index)}", timeout=300_000)
+        await page.wait_for_function(OPENED, arg=float(meetings(start_index)), timeout=300_000)
         return page, time.perf_counter() - start
 
-    opened = await asyncio.gather(*(one() for _ in range(sessions)))
+    opened = await asyncio.gather(*(one(index) for index in starts))
     return [page for page, _ in opened], [seconds for _, seconds in opened]
 
 
-async def change(pages: list, presses: list[int]) -> list[dict]:
-    """Each page moves the meetings slider `presses[i]` steps up, all at the same moment."""
-    for page in pages:
-        await page.evaluate(WATCH)
-
-    async def press(page, count: int) -> None:
-        slider = page.locator(".v-input", has_text=SLIDER).get_by_role("slider")
+async def change(pages: list, starts: list[int]) -> list[dict]:
+    """Each page moves the meetings slider one step up, all at the same moment (one key press: the
+    values a slider passes on its way are computed too, and would be taken for the answer)."""
+    sliders = [page.locator(".v-input", has_text=SLIDER).get_by_role("slider") for page in pages]
+    for page, slider, start in zip(pages, sliders, starts, strict=True):
         await slider.focus()
-        for _ in range(count):
-            await slider.press("ArrowRight")
-
-    await asyncio.gather(*(press(page, count) for page, count in zip(pages, presses, strict=True)))
+        shown = await slider.get_attribute("aria-valuenow")
+        assert float(shown) == float(meetings(start)), f"the page opens at its start, not {shown}"
+        await page.evaluate(WATCH)
+    await asyncio.gather(*(slider.press("ArrowRight") for slider in sliders))
     return await asyncio.gather(*(page.evaluate("() => window.kerjasamaWatch") for page in pages))
 
 
@@ -129,35 +141,33 @@ async def room(sessions: int, rounds: int) -> None:
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
+            fresh = FIRST_FRESH
             for count in sorted({1, sessions}):
-                pages, opened = await open_pages(browser, url, count)
-                print(
-                    f"\n{count} session(s): pages opened at once, odds shown after "
-                    f"{statistics.median(opened):.1f} s (max {max(opened):.1f} s)"
-                )
+                print(f"\n{count} session(s)")
                 print(f"  {'case':<20} {'round':>5}  {'first estimate, s':>24}  {'full odds, s':>24}")
+                opening = []
                 for case in ("same change", "different changes"):
                     for round_ in range(rounds):
-                        # settings never computed before: the same for all, or each its own
-                        if case == "same change":
-                            presses = [round_ + 1 + 10 * (count > 1)] * count
-                        else:
-                            presses = [20 + 3 * (count > 1) + round_ * count + i for i in range(count)]
-                        times = await change(pages, presses)
+                        # new sessions each round, each from a value it opens at to one never
+                        # computed before: the same for all sessions, or each its own
+                        sessions_ = 1 if case == "same change" else count
+                        starts = [fresh + 2 * i for i in range(sessions_)] * (count // sessions_)
+                        fresh += 2 * sessions_
+                        if fresh > TOP:
+                            raise SystemExit("the slider has no more fresh values: fewer rounds or sessions")
+                        pages, opened = await open_pages(browser, url, starts)
+                        opening += opened
+                        times = await change(pages, starts)
                         print(
                             f"  {case:<20} {round_ + 1:>5}  {summary(times, 'first'):>24}  {summary(times, 'full'):>24}",
                             flush=True,
                         )
-                        for page in pages:  # back to the start, for the next round
-                            await page.goto(url)
                         for page in pages:
-                            await (
-                                page.locator(".kerjasama-odds")
-                                .get_by_text("masing-masing 2.000 simulasi")
-                                .wait_for(timeout=300_000)
-                            )
-                for page in pages:
-                    await page.context.close()
+                            await page.context.close()
+                print(
+                    f"  pages opened at once, until each shows its odds: median {statistics.median(opening):.1f} s, "
+                    f"max {max(opening):.1f} s"
+                )
             await browser.close()
     finally:
         server.terminate()

@@ -5,7 +5,7 @@
 Starts `kerjasama dashboard` on a free port, drives it in Debian's Chromium with Playwright (as
 the browser tests do), and writes docs/images/: the whole page in English under Regional
 Management plus at month 72 and its timeline; the whole page in Bahasa Indonesia under the key
-actor at month 30 and its map. Run it when the model or the page changes, and commit the images.
+actor at month 30 and its map; projector mode at 1280 x 800 and a phone's screen. Run it when the model or the page changes, and commit the images.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def english_rm_plus(page: Page, url: str) -> None:
     page.get_by_role("button", name="English", exact=True).click()
     expect(page.get_by_text(f"Month 0 of {HORIZON}")).to_be_visible()
     step_to(page, 72, "Step", "Month {m} of {n}")
-    odds_ready(page, "percentage points", "computing")
+    odds_ready(page, "2,000 runs each", "computing")
     page.screenshot(path=IMAGES / "dashboard-en-rm-plus.png", full_page=True)
     card(page, "Grand design timeline").screenshot(path=IMAGES / "timeline-en.png")
 
@@ -94,9 +94,23 @@ def indonesian_key_actor(page: Page, url: str) -> None:
     page.locator(".v-menu__content.menuable__content__active").get_by_text("Aktor kunci (uskup)", exact=True).click()
     page.get_by_role("button", name="Mulai ulang", exact=True).click()
     step_to(page, 30, "Langkah", "Bulan {m} dari {n}")
-    odds_ready(page, "poin persentase", "menghitung")
+    odds_ready(page, "masing-masing 2.000 simulasi", "menghitung")
     page.screenshot(path=IMAGES / "dashboard-id-key-actor.png", full_page=True)
     card(page, "Peta").screenshot(path=IMAGES / "map-id.png")
+
+
+def projector_and_phone(browser, url: str) -> None:
+    """The room's other two screens: projector mode at 1280 x 800, and a phone (390 x 844)."""
+    for name, viewport, query in (
+        ("projector", {"width": 1280, "height": 800}, "?projector=1"),
+        ("phone", {"width": 390, "height": 844}, ""),
+    ):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(url + query)
+        odds_ready(page, "masing-masing 2.000 simulasi", "menghitung")
+        page.screenshot(path=IMAGES / f"dashboard-{name}-id.png")
+        context.close()
 
 
 def main() -> int:
@@ -110,6 +124,7 @@ def main() -> int:
                     context = browser.new_context(viewport=WINDOW)
                     scene(context.new_page(), url)
                     context.close()
+                projector_and_phone(browser, url)
                 browser.close()
         finally:
             server.terminate()

@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this computer only)"
     )
     dashboard.add_argument("--port", type=int, default=8765, help="the port (default 8765)")
+    dashboard.add_argument(
+        "--verbose", action="store_true", help="print a line for every ensemble the live odds compute"
+    )
     dashboard.set_defaults(handler=command_dashboard)
 
     validate = commands.add_parser("validate", help="check scenario and experiment files and report every problem")
@@ -321,6 +324,8 @@ def command_dashboard(args: argparse.Namespace) -> int:
             "computer can open it); --host 127.0.0.1 keeps it to this computer",
             file=sys.stderr,
         )
+    if args.verbose:
+        os.environ["KERJASAMA_ODDS_LOG"] = "1"
     serve(args.host, args.port, args.lang, scenario)
     return 0
 

@@ -103,8 +103,8 @@ def serving(*arguments: str):
 
 @pytest.fixture(scope="session")
 def dashboard():
-    """The dashboard as a user starts it (Indonesian by default)."""
-    with serving() as url:
+    """The dashboard as a user starts it (Indonesian by default), logging every ensemble it runs."""
+    with serving("--verbose") as url:
         yield url
 
 
@@ -270,6 +270,50 @@ def test_a_key_actor_seated_in_kupang_is_drawn_at_the_maps_western_edge(dashboar
     drawing = page.get_by_role("img", name="Peta")
     expect(drawing).to_contain_text("← Kupang: kedudukan Gubernur NTT")
     expect(drawing).not_to_contain_text("Atambua")
+
+
+def computed(url: str) -> list[str]:
+    """The ensembles the server behind `url` has run so far, one line each, from its log."""
+    log = ARTEFACTS / f"dashboard-server-{url.rsplit(':', 1)[1]}.log"
+    return re.findall(r"odds: computed (\d+ runs of setting \w+)", log.read_text(encoding="utf-8"))
+
+
+# The odds card, watched every 10 ms from now: has it said it is computing (or refining)?
+WATCH_ODDS = """() => {
+  window.kerjasamaBusy = false;
+  const look = () => {
+    const text = document.querySelector('.kerjasama-odds').innerText;
+    window.kerjasamaBusy = window.kerjasamaBusy || text.includes('menghitung') || text.includes('diperhalus');
+    if (!window.kerjasamaBusy) setTimeout(look, 10);
+  };
+  look();
+}"""
+ANSWERED = """() => window.kerjasamaBusy && /masing-masing 2[.]000 simulasi/.test(
+  document.querySelector('.kerjasama-odds').innerText) && !document.querySelector('.kerjasama-odds').innerText.includes('diperhalus')"""
+
+
+def test_the_same_change_in_two_sessions_is_computed_once_for_both(dashboard, browser):
+    pages = [room_page(browser, dashboard, 1400, 1000, 1.0) for _ in range(2)]
+    for page in pages:
+        expect(page.locator(".kerjasama-odds")).to_contain_text("masing-masing 2.000 simulasi", timeout=60_000)
+    before = len(computed(dashboard))
+    sliders = [page.locator(".v-input", has_text="Pertemuan per bulan").get_by_role("slider") for page in pages]
+    for page, slider in zip(pages, sliders, strict=True):
+        slider.focus()
+        page.evaluate(WATCH_ODDS)
+    for slider in sliders:  # both sessions make the change a facilitator asks for, one after the other
+        slider.press("End")
+    for page in pages:  # the card has said it is computing, and then gives the full odds
+        page.wait_for_function(ANSWERED, timeout=120_000)
+    ran = computed(dashboard)
+    # the new setting's first estimate, once for both sessions (its status quo is known; the
+    # start-up's warming computes full counts only), and its full odds once
+    quick = [line for line in ran[before:] if line.startswith("200 runs")]
+    assert len(quick) == 1, ran[before:]
+    assert ran.count(quick[0].replace("200 runs", "2000 runs")) == 1, ran
+    assert len(ran) == len(set(ran)), f"an ensemble was computed twice: {ran}"
+    for page in pages:
+        page.context.close()
 
 
 def test_two_participants_have_independent_models(dashboard, browser):

@@ -38,6 +38,9 @@ def starting_language() -> str:
     return wanted if wanted in LANGUAGES else "id"
 
 
+PAGE_STATE = {"lang", "group", "projector"}  # what the address keeps beside the settings
+
+
 def warm_start() -> None:
     """The odds of every preset, and of every step of the guide (for the built-in scenario), are
     computed while the room sits down: the facilitator's first clicks are answered at once."""
@@ -89,7 +92,7 @@ def Page() -> None:
             projector.set(True)
             drawer.set(False)
         group.set(values.get("group", ""))
-        if "setup" in values:
+        if set(values) - PAGE_STATE:  # settings, even a hand-written link that names one control
             settings.set(settings.value.from_query(query))
             model.set(type(model.value)())
         arrived.set(True)

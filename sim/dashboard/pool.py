@@ -11,11 +11,13 @@ warming of the presets.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import json
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -189,6 +191,9 @@ class EnsemblePool:
                 del self._jobs[job.key]
             if error is None:
                 self.computed += 1
+                digest = hashlib.sha256(job.key[0].encode()).hexdigest()[:12]
+                if os.environ.get("KERJASAMA_ODDS_LOG") == "1":  # `kerjasama dashboard --verbose`
+                    print(f"odds: computed {job.runs} runs of setting {digest} ({self.computed} so far)", file=sys.stderr)
                 self._cache[job.key] = done.result()
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
