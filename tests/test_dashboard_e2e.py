@@ -306,11 +306,10 @@ def test_the_same_change_in_two_sessions_is_computed_once_for_both(dashboard, br
     for page in pages:  # the card has said it is computing, and then gives the full odds
         page.wait_for_function(ANSWERED, timeout=120_000)
     ran = computed(dashboard)
-    # the new setting's first estimate, once for both sessions (its status quo is known; the
-    # start-up's warming computes full counts only), and its full odds once
-    quick = [line for line in ran[before:] if line.startswith("200 runs")]
-    assert len(quick) == 1, ran[before:]
-    assert ran.count(quick[0].replace("200 runs", "2000 runs")) == 1, ran
+    # the new setting's first estimate was computed (the start-up's warming computes full counts
+    # only), and no ensemble twice: without sharing, each session would compute its own (other
+    # tests' sessions may still be finishing theirs, so the lines are not counted)
+    assert any(line.startswith("200 runs") for line in ran[before:]), ran[before:]
     assert len(ran) == len(set(ran)), f"an ensemble was computed twice: {ran}"
     for page in pages:
         page.context.close()
