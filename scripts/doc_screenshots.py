@@ -5,7 +5,8 @@
 Starts `kerjasama dashboard` on a free port, drives it in Debian's Chromium with Playwright (as
 the browser tests do), and writes docs/images/: the whole page in English under Regional
 Management plus at month 72 and its timeline; the whole page in Bahasa Indonesia under the key
-actor at month 30 and its map; projector mode at 1280 x 800 and a phone's screen. Run it when the model or the page changes, and commit the images.
+actor at month 30 and its map; projector mode at 1280 x 800 and a phone's screen. Run it when the
+model or the page changes, and commit the images.
 """
 
 from __future__ import annotations

@@ -191,9 +191,11 @@ class EnsemblePool:
                 del self._jobs[job.key]
             if error is None:
                 self.computed += 1
-                digest = hashlib.sha256(job.key[0].encode()).hexdigest()[:12]
                 if os.environ.get("KERJASAMA_ODDS_LOG") == "1":  # `kerjasama dashboard --verbose`
-                    print(f"odds: computed {job.runs} runs of setting {digest} ({self.computed} so far)", file=sys.stderr)
+                    digest = hashlib.sha256(job.key[0].encode()).hexdigest()[:12]
+                    print(
+                        f"odds: computed {job.runs} runs of setting {digest} ({self.computed} so far)", file=sys.stderr
+                    )
                 self._cache[job.key] = done.result()
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
