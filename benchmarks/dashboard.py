@@ -33,7 +33,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from playwright.async_api import async_playwright  # noqa: E402
 
-from sim.dashboard import views  # noqa: E402
+from sim.dashboard import odds, views  # noqa: E402
 from sim.dashboard.model import DashboardModel  # noqa: E402
 from sim.dashboard.settings import Settings  # noqa: E402
 
@@ -41,30 +41,34 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WARM_SECONDS = 45  # the server computes the presets' odds at start-up: a facilitator starts it early
 
 # Started before the key press; resolves with the milliseconds to the first estimate and to the
-# full odds of the new setting (null if they did not come within two minutes). The card says
-# "menghitung" (computing) at once after a change, so an answer counts only after that.
+# full odds of the new setting (null if they did not come within two minutes). The odds card names
+# the settings its numbers are for (`odds.label`) and whether they are the first estimate or the
+# full answer: an answer counts only when it is for other settings than those before the press.
 WATCH = """() => {
   const start = performance.now();
+  const labelOf = card => Array.from(card.classList).find(name => name.startsWith('kerjasama-odds-for-'));
+  const before = labelOf(document.querySelector('.kerjasama-odds'));
   window.kerjasamaWatch = new Promise(resolve => {
-    let first = null, changed = false;
+    let first = null;
     const look = () => {
-      const text = document.querySelector('.kerjasama-odds').innerText;
+      const card = document.querySelector('.kerjasama-odds');
       const now = performance.now() - start;
-      changed = changed || text.includes('menghitung') || text.includes('simulasi pertama');
-      if (changed && first === null && /masing-masing [0-9.]+ simulasi/.test(text)) first = now;
-      if (changed && text.includes('masing-masing 2.000 simulasi')) return resolve({first, full: now});
+      const fresh = labelOf(card) !== undefined && labelOf(card) !== before;
+      const full = fresh && card.classList.contains('kerjasama-odds-full');
+      if (first === null && (full || (fresh && card.classList.contains('kerjasama-odds-quick')))) first = now;
+      if (full) return resolve({first, full: now});
       if (now > 120000) return resolve({first, full: null});
       setTimeout(look, 10);
     };
     look();
   });
 }"""
-# The page has read its address (the slider at its start) and shows that setting's full odds.
-OPENED = """value => {
+# The page has read its address (the slider at its start) and shows the full odds of that setting.
+OPENED = """([value, label]) => {
   const slider = Array.from(document.querySelectorAll('.v-input')).find(el => el.innerText.includes('Pertemuan per bulan'));
-  const text = document.querySelector('.kerjasama-odds')?.innerText || '';
+  const card = document.querySelector('.kerjasama-odds');
   const at = slider && parseFloat(slider.querySelector('[role=slider]').getAttribute('aria-valuenow')) === value;
-  return at && text.includes('masing-masing 2.000 simulasi') && !text.includes('menghitung') && !text.includes('diperhalus');
+  return at && card !== null && card.classList.contains('kerjasama-odds-full') && card.classList.contains(label);
 }"""
 SLIDER = "Pertemuan per bulan"  # the key actor's meetings: a change of it leaves the status quo known
 STEP, FIRST_FRESH, TOP = 0.05, 6, 80  # its steps; above the preset's 0.25 (5 steps); 4.0 at most
@@ -105,7 +109,9 @@ async def open_pages(browser, url: str, starts: list[int]) -> tuple[list, list[f
         page = await context.new_page()
         start = time.perf_counter()
         await page.goto(f"{url}/?key_actor.meetings_per_month={meetings(start_index)}", timeout=300_000)
-        await page.wait_for_function(OPENED, arg=float(meetings(start_index)), timeout=300_000)
+        value = meetings(start_index)
+        label = odds.label(Settings.of().from_query(f"key_actor.meetings_per_month={value}"))
+        await page.wait_for_function(OPENED, arg=[float(value), label], timeout=300_000)
         return page, time.perf_counter() - start
 
     opened = await asyncio.gather(*(one(index) for index in starts))

@@ -557,17 +557,29 @@ def test_a_change_shows_a_first_estimate_then_the_full_odds_and_says_the_run_on_
     before = replace(Settings.of(setup="key_actor"), months=96, seed="23")
     settings = solara.Reactive(before)
     box, rc = solara.render(odds.OddsCard(settings, "en", run_settings=before), handle_error=False)
-    seen: list[str] = []
+    seen: list[tuple[str, set[str]]] = []
     deadline = time.monotonic() + 60
     while "2,000 runs each" not in (text := page_text(box)):
-        seen.append(text)
+        seen.append((text, card_classes(rc)))
         assert time.monotonic() < deadline, text
         time.sleep(0.02)
-    assert any("200 runs each" in t and "refining to 2,000 runs" in t for t in seen), seen[-1]
+    quick = [classes for t, classes in seen if "200 runs each" in t and "refining to 2,000 runs" in t]
+    assert quick, seen[-1]
+    # the card names the settings its numbers are for, and whether they are the first estimate
+    assert {"kerjasama-odds-quick", odds.label(before)} <= quick[0]
+    wait_for(box, lambda t: {"kerjasama-odds-full", odds.label(before)} <= card_classes(rc), deadline)
+    assert not any(c.startswith("kerjasama-odds-") for t, classes in seen if "computing" in t.lower() for c in classes)
     assert "the run on screen still uses the old ones" not in text
     settings.set(replace(before, months=108))
     wait_for(box, lambda t: "within 108 months" in t and "the run on screen still uses the old ones" in t, deadline)
+    wait_for(box, lambda t: {"kerjasama-odds-full", odds.label(settings.value)} <= card_classes(rc), deadline)
+    assert odds.label(before) not in card_classes(rc)
     rc.close()
+
+
+def card_classes(rc) -> set[str]:
+    (card,) = (card for card in rc.find(v.Card).widgets if "kerjasama-odds" in (card.class_ or "").split())
+    return set(card.class_.split())
 
 
 def test_the_live_odds_follow_the_horizon():

@@ -82,3 +82,26 @@ def test_follow_stops_waiting_and_drops_its_work_when_superseded(pool):
     assert pool.waiting() == 0  # its four ensembles (quick, full, each with the status quo) dropped
     busy.result(60)
     assert pool.known(settings.scenario_object(), odds.QUICK_RUNS) is None
+
+
+def test_a_computation_that_cannot_start_fails_its_claims_and_the_next_one_runs(monkeypatch):
+    """A worker that died, or a server stopping, makes the executor refuse work: the sessions
+    waiting are told at once (the pool does not hang on its own lock) and a later claim runs."""
+    from sim.dashboard import pool as pool_module
+
+    refused = EnsemblePool(workers=1)
+    real = pool_module.ProcessPoolExecutor
+
+    class Refusing(real):
+        def submit(self, *args, **kwargs):
+            raise RuntimeError("cannot schedule new futures after shutdown")
+
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", Refusing)
+    failed = [refused.claim(scenario(24), 50) for _ in range(2)]
+    for claim in failed:
+        with pytest.raises(RuntimeError, match="cannot schedule"):
+            claim.result(10)
+    assert refused.waiting() == 0
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", real)
+    assert refused.claim(scenario(24), 50).result(60).months == 24
+    refused.shutdown()

@@ -9,6 +9,7 @@ narrows the estimate rather than replacing it). The ensembles come from the serv
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import wait
@@ -95,6 +96,12 @@ def warm(settings: list[Settings], pool: EnsemblePool = POOL) -> None:
         claims(each, ODDS_RUNS, Priority.WARM, pool)
 
 
+def label(settings: Settings) -> str:
+    """A class naming the settings whose numbers the card shows: a browser (the benchmark, the
+    tests) can tell an answer for these settings from one still on screen for earlier ones."""
+    return "kerjasama-odds-for-" + hashlib.sha256(settings.to_query().encode()).hexdigest()[:12]
+
+
 def percent(share: float, lang: str) -> str:
     return f"{number(100 * share, lang, digits=1)}\u00a0%"  # never "99,9" and "%" on two lines
 
@@ -112,26 +119,30 @@ def OddsCard(
     runnable = solara.use_memo(lambda: not wanted.problems(lang), [wanted, lang])
     first = solara.use_reactive(None)  # (settings, quick odds) of the computation under way
 
-    def answer() -> dict | None:
+    def answer() -> tuple[Settings, dict] | None:
         time.sleep(SETTLE_SECONDS)  # a dragged slider: only where it stops is computed
         if not (runnable and task.is_current()):
             return None
-        return follow(wanted, task.is_current, lambda quick: task.is_current() and first.set((wanted, quick)))
+        full = follow(wanted, task.is_current, lambda quick: task.is_current() and first.set((wanted, quick)))
+        return None if full is None else (wanted, full)
 
     task = solara.lab.use_task(answer, dependencies=[wanted, runnable], raise_error=False)
-    with solara.Card(term("ui.odds", lang), classes=["kerjasama-odds"]):
-        result = task.value if task.finished else None
-        quick = first.value[1] if first.value is not None and first.value[0] == wanted else None
+    finished = task.value if task.finished and task.value is not None and task.value[0] == wanted else None
+    quick = first.value if first.value is not None and first.value[0] == wanted else None
+    shown = finished or quick
+    state = ["kerjasama-odds-full"] if finished else ["kerjasama-odds-quick"] if quick else []
+    with solara.Card(term("ui.odds", lang), classes=["kerjasama-odds", *state, *([label(shown[0])] if shown else [])]):
         if not runnable:
             solara.Text(term("ui.odds_blocked", lang), style=LINE)
         elif task.error:
             solara.Error(f"{term('ui.odds_failed', lang)}: {task.exception}")
-        elif result is not None:
+        elif finished is not None:
+            result = finished[1]
             show_odds(result, lang)
             if on_pin is not None:
                 solara.Button(term("ui.pin", lang), icon_name="mdi-pin", outlined=True, on_click=lambda: on_pin(result))
         elif quick is not None:
-            show_odds(quick, lang)
+            show_odds(quick[1], lang)
             solara.Text(term("ui.refining", lang).format(runs=number(ODDS_RUNS, lang)), style=SMALL)
         else:
             solara.Text(term("ui.computing", lang), style=LINE)

@@ -130,7 +130,8 @@ class EnsemblePool:
                 job.priority = priority
                 heapq.heappush(self._waiting, (priority, next(self._order), job))
             job.claims += 1
-            self._dispatch()
+            failed = self._dispatch()
+        self._fail(failed)
         return Claim(job.future, job)
 
     def release(self, claim: Claim) -> None:
@@ -163,25 +164,35 @@ class EnsemblePool:
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
 
-    def _dispatch(self) -> None:
-        """Start the most wanted waiting jobs while a worker is free (the lock is held)."""
+    def _dispatch(self) -> list[tuple[Job, BaseException]]:
+        """Start the most wanted waiting jobs while a worker is free (the lock is held); the jobs
+        that could not be started, for `_fail` once the lock is released."""
+        failed: list[tuple[Job, BaseException]] = []
         while self._running < self.workers and self._waiting:
             _, _, job = heapq.heappop(self._waiting)
             if job.started or self._jobs.get(job.key) is not job:
                 continue  # started by an earlier entry, or dropped
             job.started = True
-            self._running += 1
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
                 )
             try:
                 running = self._executor.submit(_ensemble, job.scenario, job.runs)
-            except (BrokenProcessPool, RuntimeError) as error:
-                self._executor = None  # a worker died: the next job starts a new pool
-                running = Future()
-                running.set_exception(error)
+            except (BrokenProcessPool, RuntimeError) as error:  # a worker died, or the server stops
+                self._executor = None  # the next job starts a new pool
+                del self._jobs[job.key]
+                failed.append((job, error))
+                continue
+            self._running += 1
             running.add_done_callback(lambda done, job=job: self._finished(job, done))
+        return failed
+
+    @staticmethod
+    def _fail(failed: list[tuple[Job, BaseException]]) -> None:
+        """Tell the sessions waiting for these jobs; outside the lock, as their callbacks may claim."""
+        for job, error in failed:
+            job.future.set_exception(error)
 
     def _finished(self, job: Job, done: Future) -> None:
         error = done.exception() if not done.cancelled() else RuntimeError("the computation was cancelled")
@@ -201,7 +212,8 @@ class EnsemblePool:
                     self._cache.popitem(last=False)
             elif isinstance(error, BrokenProcessPool):
                 self._executor = None
-            self._dispatch()
+            failed = self._dispatch()
+        self._fail(failed)
         if error is None:
             job.future.set_result(done.result())
         else:
