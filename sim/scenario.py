@@ -9,6 +9,7 @@ every field). A file may leave out the rule tables: it inherits them from the de
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -254,9 +255,11 @@ SCENARIO = Table(
 # --------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def builtin_folder(kind: str = "scenarios") -> Path:
     """Where the built-in scenarios (or experiments) are: inside the installed package
-    (sim/scenarios), or beside it in a source checkout (scenarios/)."""
+    (sim/scenarios), or beside it in a source checkout (scenarios/). Found once: the dashboard
+    asks on every change of a setting, and resolving the path walks the file system."""
     package = Path(__file__).resolve().parent
     for folder in (package / kind, package.parent / kind):
         if folder.is_dir():

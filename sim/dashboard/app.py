@@ -101,18 +101,9 @@ def Page() -> None:
         if not arrived.value and pixels < NARROW:  # a phone opens on the page, not the settings
             drawer.set(False)
 
-    state = {"lang": lang, "group": group.value, **({"projector": "1"} if projector.value else {})}
-    query = settings.value.to_query() + "&" + urlencode(state) if arrived.value else None
     solara.Style(CSS)
     solara.Title(term("ui.title", lang))
-    Room(
-        lang=lang,
-        query=query,
-        prints=prints.value,
-        event_escape=lambda _=None: drawer.set(False),
-        event_width=width,
-        event_location=location,
-    )
+    Address(settings, lang, group, projector, arrived, prints, drawer, width, location)
     classes = (
         ["kerjasama-page"] + (["drawer-open"] if drawer.value else []) + (["projector"] if projector.value else [])
     )
@@ -129,6 +120,23 @@ def Page() -> None:
             Backdrop(drawer)
             with solara.Div(classes=["kerjasama-main"]):
                 Cards(model.value, settings, lang, group, pins, prints)
+
+
+@solara.component
+def Address(settings, lang: str, group, projector, arrived, prints, drawer, on_width, on_location) -> None:
+    """The page's state in the address bar. Its own component: a change of a setting redraws
+    this and the parts that show the settings, not the whole page (fifteen sessions share the
+    server's one interpreter)."""
+    state = {"lang": lang, "group": group.value, **({"projector": "1"} if projector.value else {})}
+    query = settings.value.to_query() + "&" + urlencode(state) if arrived.value else None
+    Room(
+        lang=lang,
+        query=query,
+        prints=prints.value,
+        event_escape=lambda _=None: drawer.set(False),
+        event_width=on_width,
+        event_location=on_location,
+    )
 
 
 @solara.component
@@ -167,7 +175,7 @@ def Cards(model, settings, lang: str, group, pins, prints) -> None:
         pins.set(compare.pinned(pins.value, settings.value, result, lang))
 
     with solara.Div(classes=["kerjasama-grid"]):
-        cards.SummaryCard(settings.value, lang, group.value)
+        cards.SummaryCard(settings, lang, group)
         cards.MapCard(model, lang)
         odds.OddsCard(settings, lang, model.settings, on_pin=pin)
         cards.TimelineCard(model, lang)

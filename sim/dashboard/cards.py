@@ -147,14 +147,16 @@ def download(data, filename: str, mime_type: str, label: str, enabled: bool = Tr
 
 
 @solara.component
-def SummaryCard(settings: Settings, lang: str, group: str) -> None:
+def SummaryCard(settings: solara.Reactive[Settings], lang: str, group: solara.Reactive[str]) -> None:
     """On paper only (the browser's print): who, and every setting, above the odds, the
     comparison table and the run's timeline that the page prints beside it."""
     from sim.dashboard.compare import describe
 
+    current, name = settings.value, group.value
+
     with solara.Card(term("ui.summary", lang), classes=["kerjasama-wide", "kerjasama-print-only"]):
-        if group:
-            solara.Text(f"{term('ui.group', lang)}: {group}", style=BOLD)
-        solara.Text(describe(settings, lang), style=LINE)
-        solara.Text(f"{term('ui.months', lang)}: {settings.months} · seed {settings.seed}", style=LINE)
+        if name:
+            solara.Text(f"{term('ui.group', lang)}: {name}", style=BOLD)
+        solara.Text(describe(current, lang), style=LINE)
+        solara.Text(f"{term('ui.months', lang)}: {current.months} · seed {current.seed}", style=LINE)
         solara.Text(term("ui.summary_note", lang), style=SMALL)

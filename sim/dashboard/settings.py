@@ -8,6 +8,7 @@ exported file.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tempfile
@@ -19,12 +20,30 @@ from urllib.parse import parse_qsl, urlencode
 import tomli_w
 
 from sim.params import per_regency
-from sim.scenario import CUSTOM_SETUP, DEFAULT_SCENARIO, STATUS_QUO, Scenario, load_scenario
+from sim.scenario import CUSTOM_SETUP, DEFAULT_SCENARIO, STATUS_QUO, Scenario, builtin_file, builtin_names
+from sim.scenario import load_scenario as read_scenario
 from sim.stages import REGENCY_ATTRIBUTES
 from sim.terms import term
 from sim.validation import InputError, Problem
 
 LOCAL_WISDOM = ("adat_leaders", "adat_sanctions", "local_regulation")
+
+
+def load_scenario(scenario: str, setup: str | None = None, seed: int | None = None) -> Scenario:
+    """The served scenario under a preset, read once: every change of a setting asks for it
+    several times in each session (the address bar, the checks, the odds). An edited file is
+    read again (its modification time is part of the key)."""
+    return _read(scenario, setup, seed, _modified(scenario))
+
+
+def _modified(scenario: str) -> int:
+    file = builtin_file(scenario) if scenario in builtin_names() else Path(scenario)
+    return file.stat().st_mtime_ns
+
+
+@functools.lru_cache(maxsize=64)
+def _read(scenario: str, setup: str | None, seed: int | None, modified: int) -> Scenario:
+    return read_scenario(scenario, setup=setup, seed=seed)
 
 
 def export_name(group: str, what: str) -> str:
@@ -156,8 +175,9 @@ class Settings:
         overrides = self.overrides()
         if setup is not None:
             overrides = {k: v for k, v in overrides.items() if k.startswith(("regency.", "scenario."))}
-        chosen = load_scenario(self.scenario, setup=setup or self.setup, seed=self.seed_number())
-        return chosen.with_overrides(overrides, source="dashboard")
+        # made once per setting: the page, its checks, the odds and the sweep all ask for it
+        overrides_text = json.dumps(overrides, sort_keys=True)
+        return _made(self.scenario, setup or self.setup, self.seed_number(), _modified(self.scenario), overrides_text)
 
     def status_quo(self) -> Scenario:
         return self.scenario_object(setup=STATUS_QUO)
@@ -194,7 +214,7 @@ class Settings:
             path = Path(folder) / "uploaded.toml"
             path.write_text(text, encoding="utf-8")
             try:
-                chosen = load_scenario(path, seed=None)
+                chosen = read_scenario(path, seed=None)
             except InputError as error:
                 raise InputError([replace(problem, file=file) for problem in error.problems]) from None
         served = load_scenario(self.scenario).regency_names
@@ -205,6 +225,11 @@ class Settings:
         preset = re.search(r"^# Scenario .*, from preset (\w+)$", text, re.MULTILINE)
         setup = preset.group(1) if preset and preset.group(1) in load_scenario(self.scenario).presets else self.setup
         return replace(self.with_values_of(chosen, setup), seed=str(chosen.seed), months=chosen.months)
+
+
+@functools.lru_cache(maxsize=256)
+def _made(scenario: str, setup: str, seed: int, modified: int, overrides: str) -> Scenario:
+    return _read(scenario, setup, seed, modified).with_overrides(json.loads(overrides), source="dashboard")
 
 
 def describe(problem: Problem, lang: str) -> str:
