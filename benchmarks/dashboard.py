@@ -10,8 +10,13 @@ answer (2,000 runs), for settings never computed before. "Same change": every se
 same value, as when the facilitator says "now set one meeting a month"; "different changes":
 each session a value of its own.
 Also timed: the pages of all sessions opened at once, until each shows its odds; and one Step of
-the Mesa model with everything the page redraws, in-process. The browsers run on the same cores
-as the server, so a real room (each participant on their own device) fares better.
+the Mesa model with everything the page redraws, in-process.
+
+In a room each participant's page runs on their own phone or laptop; here the fifteen browsers
+share the server's cores, so each row also says how many CPU seconds the server (with its odds
+workers) and the browsers used: what a room would need of the laptop is the server's share.
+(Running the browsers at the lowest priority instead was tried: starved of the cores, they fell
+far behind, 90 s for one change, and measured themselves rather than the server.)
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import psutil
 
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
@@ -111,7 +118,9 @@ async def open_pages(browser, url: str, starts: list[int]) -> tuple[list, list[f
         await page.goto(f"{url}/?key_actor.meetings_per_month={meetings(start_index)}", timeout=300_000)
         value = meetings(start_index)
         label = odds.label(Settings.of().from_query(f"key_actor.meetings_per_month={value}"))
-        await page.wait_for_function(OPENED, arg=[float(value), label], timeout=300_000)
+        # polled five times a second: each look reads the page's text, and fifteen pages looking
+        # at every frame would take the cores from the server they are timing
+        await page.wait_for_function(OPENED, arg=[float(value), label], polling=200, timeout=300_000)
         return page, time.perf_counter() - start
 
     opened = await asyncio.gather(*(one(index) for index in starts))
@@ -129,6 +138,29 @@ async def change(pages: list, starts: list[int]) -> list[dict]:
         await page.evaluate(WATCH)
     await asyncio.gather(*(slider.press("ArrowRight") for slider in sliders))
     return await asyncio.gather(*(page.evaluate("() => window.kerjasamaWatch") for page in pages))
+
+
+def cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
+    """CPU time used so far by the server (with its odds workers) and by the browsers (every other
+    process this benchmark started): who of them had the cores."""
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.NoSuchProcess:
+            return 0.0
+
+    serving = psutil.Process(server.pid)
+    served = [serving, *serving.children(recursive=True)]
+    pids = {process.pid for process in served}
+    browsers = [child for child in psutil.Process().children(recursive=True) if child.pid not in pids]
+    return sum(map(used, served)), sum(map(used, browsers))
+
+
+def cpu_since(before: tuple[float, float], server: subprocess.Popen) -> tuple[float, float]:
+    now = cpu_seconds(server)
+    return now[0] - before[0], now[1] - before[1]
 
 
 def summary(times: list[dict], key: str) -> str:
@@ -150,8 +182,11 @@ async def room(sessions: int, rounds: int) -> None:
             fresh = FIRST_FRESH
             for count in sorted({1, sessions}):
                 print(f"\n{count} session(s)")
-                print(f"  {'case':<20} {'round':>5}  {'first estimate, s':>24}  {'full odds, s':>24}")
-                opening = []
+                print(
+                    f"  {'case':<20} {'round':>5}  {'first estimate, s':>24}  {'full odds, s':>24}"
+                    f"  {'CPU s: server':>14} {'browsers':>9}"
+                )
+                opening, opening_cpus = [], []
                 for case in ("same change", "different changes"):
                     for round_ in range(rounds):
                         # new sessions each round, each from a value it opens at to one never
@@ -161,18 +196,24 @@ async def room(sessions: int, rounds: int) -> None:
                         fresh += 2 * sessions_
                         if fresh > TOP:
                             raise SystemExit("the slider has no more fresh values: fewer rounds or sessions")
+                        before = cpu_seconds(server)
                         pages, opened = await open_pages(browser, url, starts)
                         opening += opened
+                        opening_cpus.append(cpu_since(before, server))
+                        before = cpu_seconds(server)
                         times = await change(pages, starts)
+                        server_cpu, browsers_cpu = cpu_since(before, server)
                         print(
-                            f"  {case:<20} {round_ + 1:>5}  {summary(times, 'first'):>24}  {summary(times, 'full'):>24}",
+                            f"  {case:<20} {round_ + 1:>5}  {summary(times, 'first'):>24}  {summary(times, 'full'):>24}"
+                            f"  {server_cpu:>14.1f} {browsers_cpu:>9.1f}",
                             flush=True,
                         )
                         for page in pages:
                             await page.context.close()
                 print(
                     f"  pages opened at once, until each shows its odds: median {statistics.median(opening):.1f} s, "
-                    f"max {max(opening):.1f} s"
+                    f"max {max(opening):.1f} s; CPU s per opening: server "
+                    f"{statistics.median(c[0] for c in opening_cpus):.1f}, browsers {statistics.median(c[1] for c in opening_cpus):.1f}"
                 )
             await browser.close()
     finally:
@@ -198,13 +239,40 @@ def step_and_draw() -> None:
     )
 
 
+def redraw_after_a_change() -> None:
+    """What one session's change of a slider costs the server's interpreter: the page redrawn
+    (in-process, `solara.render`), without the odds, which the workers compute."""
+    import ipyvuetify
+    import solara
+
+    from sim.dashboard import app
+
+    _, rendered = solara.render(app.Page(), handle_error=False)
+    (slider,) = (s for s in rendered.find(ipyvuetify.Slider).widgets if str(s.label).startswith(SLIDER))
+    time.sleep(WARM_SECONDS / 3)  # the first odds of the page, out of the way
+    times = []
+    for index in range(FIRST_FRESH, FIRST_FRESH + 20):
+        start = time.perf_counter()
+        slider.v_model = float(meetings(index))
+        times.append(time.perf_counter() - start)
+    rendered.close()
+    print(
+        "one session's page redrawn after a slider change, milliseconds: "
+        f"median {1000 * statistics.median(times):.0f}, max {1000 * max(times):.0f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--in-process", action="store_true", help="only the in-process timings, no browsers")
     args = parser.parse_args()
     step_and_draw()
-    asyncio.run(room(args.sessions, args.rounds))
+    redraw_after_a_change()
+    if not args.in_process:
+        asyncio.run(room(args.sessions, args.rounds))
 
 
 if __name__ == "__main__":
