@@ -72,6 +72,16 @@ def step_to(page: Page, month: int, button: str, shown: str) -> None:
         expect(page.get_by_text(shown.format(m=m, n=HORIZON))).to_be_visible(timeout=30_000)
 
 
+def whole_page(page: Page, path: Path) -> None:
+    """The whole page in one picture: the window made as tall as the cards (the page scrolls
+    inside its own frame, which a full-page screenshot would cut at the window's height)."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("() => document.querySelector('.kerjasama-main').scrollHeight + 64")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(500)  # the cards laid out again
+    page.screenshot(path=path)
+
+
 def odds_ready(page: Page, word: str, busy: str) -> None:
     expect(page.get_by_text(word).first).to_be_visible(timeout=60_000)
     expect(page.get_by_text(busy)).to_have_count(0, timeout=60_000)
@@ -84,7 +94,7 @@ def english_rm_plus(page: Page, url: str) -> None:
     expect(page.get_by_text(f"Month 0 of {HORIZON}")).to_be_visible()
     step_to(page, 72, "Step", "Month {m} of {n}")
     odds_ready(page, "2,000 runs each", "computing")
-    page.screenshot(path=IMAGES / "dashboard-en-rm-plus.png", full_page=True)
+    whole_page(page, IMAGES / "dashboard-en-rm-plus.png")
     card(page, "Grand design timeline").screenshot(path=IMAGES / "timeline-en.png")
 
 
@@ -96,7 +106,7 @@ def indonesian_key_actor(page: Page, url: str) -> None:
     page.get_by_role("button", name="Mulai ulang", exact=True).click()
     step_to(page, 30, "Langkah", "Bulan {m} dari {n}")
     odds_ready(page, "masing-masing 2.000 simulasi", "menghitung")
-    page.screenshot(path=IMAGES / "dashboard-id-key-actor.png", full_page=True)
+    whole_page(page, IMAGES / "dashboard-id-key-actor.png")
     card(page, "Peta").screenshot(path=IMAGES / "map-id.png")
 
 

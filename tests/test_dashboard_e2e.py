@@ -372,6 +372,14 @@ MAP_TEXT = """() => {
   const scale = map.getScreenCTM().a;
   return Array.from(map.querySelectorAll('text')).map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
 }"""
+MAP_CUT = """() => {
+  const map = document.querySelector('.kerjasama-map svg');
+  const edge = map.getBoundingClientRect();
+  return Array.from(map.querySelectorAll('text')).filter(t => {
+    const box = t.getBoundingClientRect();
+    return box.left < edge.left - 1 || box.top < edge.top - 1 || box.right > edge.right + 1 || box.bottom > edge.bottom + 1;
+  }).map(t => t.textContent);
+}"""
 
 
 def room_page(browser, url: str, width: int, height: int, zoom: float):
@@ -396,6 +404,8 @@ def test_nothing_overflows_its_card_on_a_phone_a_laptop_at_any_zoom_or_a_project
     measured = page.evaluate(OVERFLOWS)
     page.screenshot(path=ARTEFACTS / f"room-{name}-{lang}.png", full_page=False)
     assert measured == {"cut": [], "sideways": 0}, measured
+    cut = page.evaluate(MAP_CUT)
+    assert cut == [], f"map labels cut by the map's edge: {cut}"
     if name == "1366":
         small = [(text, round(size, 1)) for text, size in page.evaluate(MAP_TEXT) if size < 12]
         assert small == [], f"map text under 12 px at 1366 px: {small}"

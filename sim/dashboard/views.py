@@ -157,8 +157,13 @@ def geography(lang: str) -> list[str]:
         )
     for name, (lon, lat) in BORDER_POSTS.items():
         x, y = project(lon, lat)
+        label = f"PLBN {name}"
+        # right of its post; one that would run off the map (Motamasin) goes under it, against
+        # the map's edge, away from the regency beside it
+        fits = x + 7 + CHARACTER_WIDTH * len(label) <= WIDTH
+        at, line, anchor = (x + 7, y + 4, "start") if fits else (WIDTH - 3, y + 17, "end")
         body.append(
-            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="#7A1F1F" font-size="11"{HALO}>PLBN {escape(name)}</text>'
+            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#B22222"/><text x="{at:.1f}" y="{line:.1f}" fill="#7A1F1F" font-size="11" text-anchor="{anchor}"{HALO}>{escape(label)}</text>'
         )
     return body
 
