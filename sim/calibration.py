@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.design import load_experiment
-from sim.experiment import code_version, now, run_experiment
+from sim.experiment import now, run_experiment
+from sim.provenance import code_version
 from sim.scenario import Scenario, builtin_file, builtin_names, load_scenario
 from sim.stages import ATTRIBUTES, Stage
 from sim.storage import ResultsFolder, write_text

@@ -23,6 +23,7 @@ from sim.experiment import Interrupted, run_experiment
 from sim.machine import memory_available, size
 from sim.model import CooperationModel, run_replications
 from sim.outcomes import header, summarise
+from sim.provenance import code_version
 from sim.report import build_report
 from sim.scenario import DEFAULT_SCENARIO, Scenario, builtin_names, load_scenario
 from sim.terms import LANGUAGES
@@ -34,12 +35,24 @@ ENGINES = ("mesa", "ensemble")
 MAX_MESA_REPLICATIONS = 100_000  # about two hours at 13 runs a second: beyond, use the ensemble
 
 
+class Version(argparse.Action):
+    """`--version`: the version and git commit, asked of git only when wanted."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and git commit, and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(code_version())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kerjasama",
         description="Inter-regional cooperation in agriculture on the Indonesia–Timor-Leste border: "
         "how often it forms, how fast, how durably, and what blocks it.",
     )
+    parser.add_argument("--version", action=Version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="one run (timeline, outcome, barriers) or R replications")

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
-import subprocess
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +31,7 @@ from sim.ensemble import simulate_sets
 from sim.executors import Executor, dask, local, run_chunks
 from sim.machine import disk_free, memory_available, size
 from sim.outcomes import outcome_columns, outcomes, wilson
+from sim.provenance import code_version, git_state, versions
 from sim.scenario import Scenario
 from sim.stages import ATTRIBUTES
 from sim.storage import DamagedFile, ResultsFolder, is_disk_fault
@@ -45,7 +43,6 @@ CHUNK_RUNS = 5_000  # runs per chunk: about half a second of work, so two worker
 TRAJECTORY_RUNS = 500  # runs per point whose monthly attributes make the report's trajectories
 TRAJECTORY_POINTS = 60  # designs with more points record no trajectories (too many to show)
 ARM_BYTES_PER_RUN = 6  # paired differences: a byte kept a run, five more while a point is gathered
-PACKAGES = ("kerjasama", "mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "matplotlib", "distributed")
 
 
 @dataclass(frozen=True)
@@ -640,46 +637,3 @@ def start_manifest(experiment: Experiment, code: str, executor: Executor, previo
         manifest["started"] = previous.get("started", manifest["started"])
         manifest["resumed"] = [*previous.get("resumed", []), now()]
     return manifest
-
-
-def code_version() -> str:
-    """The Kerjasama that runs an experiment: its version, and its git commit when it runs from a
-    git checkout. A results folder holds the runs of one code version only."""
-    try:
-        version = metadata.version("kerjasama")
-    except metadata.PackageNotFoundError:
-        version = "(not installed)"
-    git = git_state()
-    if not git:
-        return f"kerjasama {version}"
-    return f"kerjasama {version}, commit {git['commit'][:12]}" + (" with uncommitted changes" if git["dirty"] else "")
-
-
-def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for package in PACKAGES:
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
-
-
-def git_state() -> dict | None:
-    """The commit of the source the package runs from, and whether it has changes (if in git)."""
-    source = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
-        )
-        if commit.returncode != 0:
-            return None
-        dirty = subprocess.run(
-            ["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
-    except (OSError, subprocess.TimeoutExpired):
-        return None

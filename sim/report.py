@@ -649,5 +649,9 @@ def render(results: Results, findings: list[str], sections: list[Section], lang:
             parts.append(f"<p>{html.escape(section.text)}</p>")
         parts.append(section.table)
         parts.extend(embedded(path) for path in section.figures)
+    made_by = f"kerjasama {m.get('versions', {}).get('kerjasama', '?')}, commit {commit}"
+    parts.append(
+        f'<footer><p class="note">{html.escape(term("report.footer", lang).format(code=made_by))}</p></footer>'
+    )
     parts.append("</body></html>")
     return "\n".join(parts)

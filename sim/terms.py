@@ -167,6 +167,7 @@ TERMS["id"].update(
 TERMS["en"].update(
     {
         "report.title": "Kerjasama report: {name}",
+        "report.footer": "Made by {code} (the version and commit of the manifest, as `kerjasama --version` prints them).",
         "report.summary": "What the experiment found",
         "report.about": "What was run",
         "report.compare": "Comparing setups: how often, how fast, how durably",
@@ -284,6 +285,7 @@ TERMS["en"].update(
 TERMS["id"].update(
     {
         "report.title": "Laporan Kerjasama: {name}",
+        "report.footer": "Dibuat oleh {code} (versi dan commit dari manifes, seperti dicetak `kerjasama --version`).",
         "report.summary": "Temuan eksperimen",
         "report.about": "Apa yang dijalankan",
         "report.compare": "Perbandingan pengaturan: seberapa sering, seberapa cepat, seberapa lama",

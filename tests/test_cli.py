@@ -144,3 +144,15 @@ def test_the_dashboard_serves_any_valid_scenario_and_refuses_an_invalid_one(tmp_
     assert main(["dashboard", four.name, "--port", port]) == 0
     assert served[-1][3] == str(four.resolve())  # absolute: the server runs from anywhere
     assert main(["dashboard", "timor_border", "--port", port]) == 0 and served[-1][3] == "timor_border"
+
+
+def test_version_and_python_m_sim_name_the_code_the_manifests_name(capsys):
+    from sim.provenance import code_version
+
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0 and capsys.readouterr().out.strip() == code_version()
+    shown = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and shown.stdout.strip() == code_version()
+    usage = subprocess.run([sys.executable, "-m", "sim", "run", "--months", "x"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr  # the same command line, the same refusals

@@ -110,6 +110,11 @@ def test_every_figure_is_made_for_every_kind_of_experiment(folders, capsys, kind
     manifest = json.loads((folders[kind] / "manifest.json").read_text())
     for fact in (manifest["experiment"], str(manifest["seed"]), manifest["versions"]["numpy"]):
         assert fact in page
+    # the footer names the code that made the runs, as the manifest and `kerjasama --version` do
+    footer = re.search(r"<footer>(.*?)</footer>", page, re.S).group(1)
+    assert f"kerjasama {manifest['versions']['kerjasama']}" in footer and manifest["code"].startswith("kerjasama ")
+    if manifest.get("git"):
+        assert manifest["git"]["commit"][:10] in footer and manifest["git"]["commit"][:12] in manifest["code"]
 
 
 def test_the_summary_at_the_top_agrees_with_summary_csv(folders):
