@@ -156,3 +156,19 @@ def test_version_and_python_m_sim_name_the_code_the_manifests_name(capsys):
     assert shown.returncode == 0 and shown.stdout.strip() == code_version()
     usage = subprocess.run([sys.executable, "-m", "sim", "run", "--months", "x"], capture_output=True, text=True)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr  # the same command line, the same refusals
+
+
+def test_the_citation_file_names_the_installed_version_and_the_dissertation():
+    import re
+    from importlib import metadata
+
+    citation = (Path(__file__).resolve().parents[1] / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r"^version: (\S+)$", citation, re.M).group(1) == metadata.version("kerjasama")
+    assert "Fkun" in citation and "Universitas Padjadjaran" in citation
+    checked = subprocess.run(
+        [Path(sys.executable).parent / "cffconvert", "--validate", "--infile", "CITATION.cff"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
