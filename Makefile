@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test docs install clean
 
 run: $(STAMP)
 	$(VENV)/bin/kerjasama experiment
@@ -13,6 +13,10 @@ run: $(STAMP)
 # The tests spread over the machine's cores, a test file to a worker (files share their fixtures).
 test: $(STAMP)
 	$(PY) -m pytest -n auto --dist loadfile
+
+# The documentation site, offline, into site/ (strict: a warning fails it).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 install: $(STAMP)
 
@@ -23,4 +27,4 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info
