@@ -179,7 +179,7 @@ def command_run(args: argparse.Namespace) -> int:
     run = header(scenario.name, scenario.setup, engine, scenario.seed, scenario.months)
     if args.replications is None and engine == "mesa":
         model = CooperationModel(scenario).run()
-        print_result({**run, **console.single_run(model)}, args.json, console.single_run_text)
+        print_result({**run, **console.single_run(model)}, args.json, console.single_run_view)
         return 0
     replications = args.replications or 1
     with console.progress_bar(replications) as bar:
@@ -191,7 +191,7 @@ def command_run(args: argparse.Namespace) -> int:
         summary = {**run, **summarise(outcomes, scenario.regency_names, scenario.months)}
     else:
         summary = result.summary()
-    print_result(summary, args.json, console.replications_text)
+    print_result(summary, args.json, console.replications_view)
     return 0
 
 
@@ -217,8 +217,11 @@ def replications_problems(replications: int, engine: str, scenario: Scenario | N
     return []
 
 
-def print_result(result: dict, as_json: bool, text: Callable[[dict], str]) -> None:
-    print(json.dumps(result, indent=2, ensure_ascii=False) if as_json else text(result))
+def print_result(result: dict, as_json: bool, view: Callable[[dict], list[console.Block]]) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        console.show(view(result))
 
 
 def executor_problems(args: argparse.Namespace) -> list[Problem]:
@@ -283,7 +286,7 @@ def command_experiment(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(console.experiment_text(experiment, result))
+    console.show(console.experiment_view(experiment, result))
     return 0
 
 
@@ -309,7 +312,7 @@ def command_calibrate(args: argparse.Namespace) -> int:
         return 1
     if stopped is not None:
         return stopped
-    print(console.calibration_text(calibration, result))
+    console.show(console.calibration_view(calibration, result))
     return 0
 
 
@@ -413,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except InputError as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            console.error(str(problem))
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -1,10 +1,21 @@
-"""What `kerjasama run` says: a single run as a timeline and a diagnosis, replications as rates
-with intervals — in the study's words for the barriers."""
+"""What the `kerjasama` commands say: a single run as a timeline and a diagnosis, replications
+and experiments as rates with intervals — in the study's words for the barriers.
+
+Each `*_view` returns blocks — lines of text and `rich` tables — and `show` prints them: with
+colour and bold headings for a person at a terminal, plain (no escape codes, tables as aligned
+columns) in a pipe, a log, or wherever `NO_COLOR` is set. `--json` does not come here.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import TextIO
 
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 from tqdm import tqdm
 
 from sim.design import Experiment
@@ -14,6 +25,57 @@ from sim.outcomes import outcomes, stack, summarise
 from sim.stages import ATTRIBUTES, REGENCY_ATTRIBUTES
 from sim.terms import BARRIER_WORDS, barrier_phrase
 from sim.worlds import FEW_RUNS
+
+Block = str | Table
+LOG_WIDTH = 200  # columns when not a terminal: a log keeps each table row on one line
+
+
+def styled(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal: not in a pipe or a log, not with NO_COLOR set
+    (https://no-color.org), not on a dumb terminal."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def terminal(stream: TextIO) -> Console:
+    if styled(stream):
+        return Console(file=stream, highlight=False)
+    return Console(file=stream, color_system=None, highlight=False, width=LOG_WIDTH, soft_wrap=False)
+
+
+def show(blocks: list[Block], stream: TextIO | None = None) -> None:
+    """Print a view; a line starting with WARNING stands out on a terminal."""
+    out = terminal(stream or sys.stdout)
+    for block, previous in zip(blocks, ["", *blocks[:-1]], strict=True):
+        if isinstance(block, Table):
+            if previous != "":
+                out.print()
+            out.print(block)
+        else:
+            out.print(Text(block, style="bold yellow" if block.lstrip().startswith("WARNING") else ""), soft_wrap=True)
+
+
+def error(message: str, stream: TextIO | None = None) -> None:
+    """A problem with the input, one line, `error:` in red on a terminal."""
+    out = terminal(stream or sys.stderr)
+    out.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)  # one line, as given
+
+
+def table(*columns: str, title: str | None = None, words: tuple[int, ...] = ()) -> Table:
+    """A table as every view lays it out: the first column and the `words` columns left-aligned,
+    numbers right-aligned; never narrower than its title."""
+    grid = Table(
+        title=title,
+        min_width=len(title or ""),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+    )
+    for index, name in enumerate(columns):
+        grid.add_column(name, justify="left" if index == 0 or index in words else "right", no_wrap=index == 0)
+    return grid
 
 
 def progress_bar(total: int) -> tqdm:
@@ -71,8 +133,8 @@ def _header(result: dict) -> str:
     )
 
 
-def single_run_text(result: dict) -> str:
-    lines = [_header(result), "", "Grand design timeline (month → stage of the initiative)"]
+def single_run_view(result: dict) -> list[Block]:
+    lines: list[Block] = [_header(result), "", "Grand design timeline (month → stage of the initiative)"]
     evaluations = [e["month"] for e in result["stage_history"] if e["stage"] == "monitoring"]
     history = result["stage_history"]
     for event, previous in zip(history, [None, *history[:-1]], strict=True):
@@ -94,24 +156,28 @@ def single_run_text(result: dict) -> str:
             lines.append(f"Cooperation body: {result['body'].replace('_', ' ')}")
     else:
         lines.append("Outcome: cooperation did not form within the horizon.")
-    lines += ["", "Attributes at start → end"]
-    width = max(len(name) for name in result["final"])
-    lines.append(f"  {'':<{width}}" + "".join(f"{a:>15}" for a in REGENCY_ATTRIBUTES))
+    lines.append("")
+    attributes = table("", *REGENCY_ATTRIBUTES, title="Attributes at start → end")
     for name, final in result["final"].items():
-        cells = "".join(f"{result['start'][name][a]:.2f} → {final[a]:.2f}".rjust(15) for a in REGENCY_ATTRIBUTES)
-        lines.append(f"  {name:<{width}}{cells}")
-    lines += ["", "What stood in the way (share of the shortfall before cooperating) and the binding barrier now"]
+        attributes.add_row(name, *(f"{result['start'][name][a]:.2f} → {final[a]:.2f}" for a in REGENCY_ATTRIBUTES))
+    lines.append(attributes)
+    barriers = table(
+        "",
+        "what stood in the way (share of the shortfall)",
+        "binding barrier now",
+        title="Before cooperating",
+        words=(1, 2),
+    )
     for name, profile in result["barriers"].items():
         binding = result["binding_barriers"][name]
-        now = barrier_phrase(binding) if binding else "none (cooperating)"
-        lines.append(f"  {name:<{width}}  {_profile(profile)}")
-        lines.append(f"  {'':<{width}}  binding now: {now}")
-    return "\n".join(lines)
+        barriers.add_row(name, _profile(profile), barrier_phrase(binding) if binding else "none (cooperating)")
+    lines.append(barriers)
+    return lines
 
 
-def replications_text(result: dict) -> str:
+def replications_view(result: dict) -> list[Block]:
     low, high = result["formation_ci"]
-    lines = [_header(result), ""]
+    lines: list[Block] = [_header(result), ""]
     lines.append(
         f"Cooperation formed in {_percent(result['formation_rate'])} of runs (95 % CI {_percent(low)}–{_percent(high)})"
     )
@@ -149,33 +215,38 @@ def replications_text(result: dict) -> str:
         f"Runs with a dissolution: {_percent(result['dissolution_rate'])} "
         f"({result['dissolutions_per_run']:.2f} dissolutions a run)"
     )
-    lines += ["", "Participation: runs in which each regency was a member at some time, and months as a member"]
-    width = max(len(name) for name in result["participation"])
-    lines += [
-        f"  {name:<{width}}  {_percent(share):>8}   {result['months_as_member'][name]:6.1f} months"
-        for name, share in result["participation"].items()
-    ]
-    lines += ["", "Highest stage the initiative reached (share of runs)"]
-    lines += [f"  {stage:<15} {_percent(share):>8}" for stage, share in result["highest_stage"].items()]
-    lines += ["", "What stood in the way (share of the shortfall before cooperating, pooled over runs)"]
-    lines += [f"  {name:<{width}}  {_profile(profile)}" for name, profile in result["barriers"].items()]
+    lines.append("")
+    participation = table("", "member at some time", "months as a member", title="Participation")
+    for name, share in result["participation"].items():
+        participation.add_row(name, _percent(share), f"{result['months_as_member'][name]:.1f}")
+    lines.append(participation)
+    highest = table("stage", "share of runs", title="Highest stage the initiative reached")
+    for stage, share in result["highest_stage"].items():
+        highest.add_row(stage, _percent(share))
+    lines.append(highest)
+    barriers = table(
+        "", "share of the shortfall, pooled over runs", title="What stood in the way before cooperating", words=(1,)
+    )
+    for name, profile in result["barriers"].items():
+        barriers.add_row(name, _profile(profile))
+    lines.append(barriers)
     legend = ", ".join(f"{BARRIER_WORDS[a]} = {a}" for a in ATTRIBUTES)
-    lines += ["", f"({legend})"]
-    return "\n".join(lines)
+    lines.append(f"({legend})")
+    return lines
 
 
 def _interval(rate: float, low: float, high: float, signed: bool = False) -> str:
     sign = "+" if signed else ""
-    return f"{100 * rate:{sign}5.1f} ({100 * low:{sign}.1f} to {100 * high:{sign}.1f})"
+    return f"{100 * rate:{sign}.1f} ({100 * low:{sign}.1f} to {100 * high:{sign}.1f})"
 
 
-def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
+def experiment_view(experiment: Experiment, result: ExperimentResult) -> list[Block]:
     """The tables `kerjasama experiment` prints: one row per arm (or the leading design points) —
     how often cooperation forms, how fast and how durably, then who takes part and what blocks
     each regency."""
     summary, manifest = result.summary, result.manifest
     runs = manifest.get("runs", {})
-    lines = [
+    lines: list[Block] = [
         f"Kerjasama — experiment {experiment.name}: {len(experiment.points)} {'arms' if experiment.kind == 'arms' else 'design points'}, "
         f"seed {experiment.seed}, {experiment.months} months, {runs.get('done', 0):,} runs"
         + (f" ({runs['failed']:,} failed)" if runs.get("failed") else ""),
@@ -190,53 +261,60 @@ def experiment_text(experiment: Experiment, result: ExperimentResult) -> str:
     shown = summary if experiment.kind == "arms" else summary.sort_values("formation_rate", ascending=False).head(15)
     records = shown.to_dict("records")  # plain dicts: any regency or arm name is a key, never an identifier
     names = experiment.scenario.regency_names
-    width = max(len(str(row["label"])) for row in records)
     has_difference = "difference_from_status_quo" in shown
-    header_row = (
-        f"{'':<{width}}  {'formed % (95 % CI)':<22}{'median month':>13}{'months in force':>16}{'lasting %':>10}"
+    rates = table(
+        "",
+        "formed % (95 % CI)",
+        "median month",
+        "months in force",
+        "lasting %",
+        *(["vs status quo, points (95 % CI)"] if has_difference else []),
     )
-    lines.append(header_row + ("   vs status quo, points (95 % CI)" if has_difference else ""))
     for row in records:
-        formed = _interval(row["formation_rate"], row["formation_low"], row["formation_high"])
         median = row["median_months_to_formation"]
-        months = f"{median:.0f}" if median == median else "—"  # NaN: never formed
-        line = (
-            f"{row['label']!s:<{width}}  {formed:<22}{months:>13}{row['months_in_force']:>16.1f}"
-            f"{100 * row['sustained_rate']:>10.1f}"
-        )
-        if has_difference and row["difference_from_status_quo"] == row["difference_from_status_quo"]:
-            difference = _interval(
-                row["difference_from_status_quo"], row["difference_low"], row["difference_high"], signed=True
+        cells = [
+            str(row["label"]),
+            _interval(row["formation_rate"], row["formation_low"], row["formation_high"]),
+            f"{median:.0f}" if median == median else "—",  # NaN: never formed
+            f"{row['months_in_force']:.1f}",
+            f"{100 * row['sustained_rate']:.1f}",
+        ]
+        if has_difference:
+            difference = row["difference_from_status_quo"]
+            cells.append(
+                _interval(difference, row["difference_low"], row["difference_high"], signed=True)
+                if difference == difference
+                else ""
             )
-            line += f"   {difference}"
-        lines.append(line)
+        rates.add_row(*cells)
+    lines.append(rates)
     # arms by name; design points by number, their long labels being in the table above
     short = {id(row): str(row["label"]) if experiment.kind == "arms" else f"point {row['point']}" for row in records}
-    width = max(len(label) for label in short.values())
-    lines += ["", f"{'':<{width}}  taking part at some time (% of runs) · top barrier before cooperating"]
-    column = max(16, *(len(name) + 2 for name in names))
-    lines.append(f"{'':<{width}}  " + "".join(f"{name:<{column}}" for name in names))
+    taking_part = table("", *names, title="Taking part at some time (% of runs) · top barrier before cooperating")
     for row in records:
-        cells = "".join(
-            f"{100 * row[f'participation_{name}']:>5.1f} · {BARRIER_WORDS.get(row[f'top_barrier_{name}'], '—'):<{column - 8}}"
-            for name in names
+        taking_part.add_row(
+            short[id(row)],
+            *(
+                f"{100 * row[f'participation_{name}']:.1f} · {BARRIER_WORDS.get(row[f'top_barrier_{name}'], '—')}"
+                for name in names
+            ),
         )
-        lines.append(f"{short[id(row)]:<{width}}  {cells}".rstrip())
+    lines.append(taking_part)
     if experiment.kind != "arms":
         lines.append(f"(the {len(shown)} design points with the highest formation rates of {len(summary)})")
     if experiment.worlds:
-        lines += ["", *worlds_lines(experiment, records, short)]
+        lines += ["", *worlds_view(experiment, records, short)]
     files = "runs.parquet, summary.csv, " + ("worlds.csv, worlds.parquet, " if experiment.worlds else "")
     lines += ["", f"Results in {result.folder}: {files}manifest.json, figures/formation.png"]
-    return "\n".join(lines)
+    return lines
 
 
-def worlds_lines(experiment: Experiment, records: list[dict], short: dict[int, str]) -> list[str]:
+def worlds_view(experiment: Experiment, records: list[dict], short: dict[int, str]) -> list[Block]:
     """Each row's formation rate with chance alone and with chance and the assumed numbers'
     uncertainty; for arms, in how many plausible worlds each is best and its regret."""
     worlds = experiment.worlds
     origin = worlds.provenance
-    lines = [
+    lines: list[Block] = [
         f"Over {worlds.count:,} plausible worlds ({worlds.file}: the posterior of calibration "
         f"{origin.get('calibration', '?')}, {origin.get('accepted', '?')} of {origin.get('sets', '?')} sets)",
     ]
@@ -245,21 +323,25 @@ def worlds_lines(experiment: Experiment, records: list[dict], short: dict[int, s
             "WARNING: the model's runs differ from those the posterior was calibrated with (the rules have "
             f"changed since): these worlds may no longer fit the study; calibrate again: {origin.get('command')}"
         )
-    width = max(len(label) for label in short.values())
     arms = experiment.kind == "arms"
-    lines.append(
-        f"{'':<{width}}  {'formed %':>8}  {'chance alone 95 %':<19}{'chance and worlds 95 %':<24}"
-        + (f"{'best in % of worlds':>20}{'regret, points (90th pct)':>27}" if arms else "")
+    rates = table(
+        "",
+        "formed %",
+        "chance alone 95 %",
+        "chance and worlds 95 %",
+        *(["best in % of worlds", "regret, points (90th pct)"] if arms else []),
     )
     for row in records:
-        line = (
-            f"{short[id(row)]:<{width}}  {100 * row['formation_rate']:>8.1f}  "
-            f"{100 * row['formation_low']:5.1f} to {100 * row['formation_high']:<5.1f}     "
-            f"{100 * row['formation_worlds_low']:5.1f} to {100 * row['formation_worlds_high']:<5.1f}          "
-        )
+        cells = [
+            short[id(row)],
+            f"{100 * row['formation_rate']:.1f}",
+            f"{100 * row['formation_low']:.1f} to {100 * row['formation_high']:.1f}",
+            f"{100 * row['formation_worlds_low']:.1f} to {100 * row['formation_worlds_high']:.1f}",
+        ]
         if arms:
-            line += f"{100 * row['best_share']:>20.1f}{100 * row['regret_90']:>27.1f}"
-        lines.append(line.rstrip())
+            cells += [f"{100 * row['best_share']:.1f}", f"{100 * row['regret_90']:.1f}"]
+        rates.add_row(*cells)
+    lines.append(rates)
     lines.append(
         "(chance and worlds: the central 95 % of the worlds' own rates, the chance of each world's runs taken out;"
         " best: forms most often in that world)"
@@ -276,31 +358,35 @@ def worlds_lines(experiment: Experiment, records: list[dict], short: dict[int, s
     return lines
 
 
-def calibration_text(calibration, result) -> str:
+def calibration_view(calibration, result) -> list[Block]:
     """What a calibration found: how many sets meet every pattern, each pattern's share, and
     the parameters the patterns narrow most."""
     from sim.calibration_report import parameter_table  # matplotlib: only when a calibration is shown
 
     prior, posterior = result.prior, result.posterior
-    lines = [
+    lines: list[Block] = [
         f"Kerjasama — calibration {calibration.name}: {len(prior):,} parameter sets x {len(calibration.setups)} setups "
         f"x {calibration.replications:,} runs, seed {calibration.seed}",
         f"{len(posterior):,} sets meet every pattern ({100 * len(posterior) / len(prior):.1f} %): the posterior",
         "",
-        "pattern                                                            met by (% of sets)",
     ]
+    patterns = table("", "pattern", "met by (% of sets)", words=(1,))
     for pattern in calibration.patterns:
         met = float((prior[f"miss_{pattern.index}"] == 0).mean())
-        lines.append(f"{pattern.index:>2} {pattern.label[:62]:<62} {100 * met:6.1f}")
+        patterns.add_row(str(pattern.index), pattern.label, f"{100 * met:.1f}")
+    lines.append(patterns)
     narrowed = parameter_table(prior, posterior, [u.path for u in calibration.parameters])
-    lines += ["", "most narrowed parameters       prior range          posterior 90 %   width left"]
+    parameters = table("most narrowed parameters", "prior range", "posterior 90 %", "width left")
     for row in narrowed.head(10).itertuples():
-        lines.append(
-            f"{row.parameter[:30]:<30} {row.prior_low:>8.3g} – {row.prior_high:<8.3g}  "
-            f"{row.q5:>7.3g} – {row.q95:<7.3g}  {100 * row.left:5.0f} %"
+        parameters.add_row(
+            row.parameter,
+            f"{row.prior_low:.3g} – {row.prior_high:.3g}",
+            f"{row.q5:.3g} – {row.q95:.3g}",
+            f"{100 * row.left:.0f} %",
         )
     lines += [
+        parameters,
         "",
         f"Results in {result.folder}: posterior.parquet, prior.parquet, manifest.json; kerjasama report {result.folder}",
     ]
-    return "\n".join(lines)
+    return lines

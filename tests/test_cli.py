@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def test_a_single_run_reports_timeline_members_and_barriers(capsys):
 def test_the_human_report_speaks_the_studys_words(capsys):
     assert main(["run", "--setup", "status_quo", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "Grand design timeline" in out and "tidak tahu" in out and "binding now" in out
+    assert "Grand design timeline" in out and "tidak tahu" in out and "binding barrier now" in out
 
 
 def test_replications_report_rates_with_intervals(capsys):
@@ -172,3 +173,47 @@ def test_the_citation_file_names_the_installed_version_and_the_dissertation():
         text=True,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+class Terminal:
+    """A stream that says it is a terminal, as a person's console would."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_the_console_is_coloured_only_at_a_terminal_without_no_color(capsys, monkeypatch, no_color):
+    from sim import console
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["run", "--replications", "50", "--months", "36"]) == 0
+    piped = capsys.readouterr().out
+    assert "\x1b[" not in piped and "Participation" in piped  # a pipe, a log: plain
+    assert re.search(r"^TTU\s+\d+\.\d %\s+\d+\.\d$", piped, re.M)  # the table's rows as aligned columns
+    screen = Terminal()
+    console.show(["WARNING: a warning", console.table("", "share", title="A table")], screen)
+    console.error("scenario.months = 'x': must be a whole number", screen)
+    shown = screen.buffer.getvalue()
+    assert ("\x1b[" in shown) is not no_color
+    assert "A table" in shown and "error:" in shown and "must be a whole number" in shown
+
+
+def test_bad_input_is_one_plain_error_line_in_a_pipe(capsys):
+    assert main(["run", "--months", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "\x1b[" not in err and "Traceback" not in err

@@ -527,7 +527,8 @@ def test_the_live_odds_compare_the_settings_with_the_status_quo():
     wait_for(box, lambda t: "No odds while a setting cannot be used" in t, deadline)
     settings.set(replace(settings.value, seed="3", months=60))
     expected = f"{100 * odds.odds(settings.value)['formation_rates']['result']:.1f}\u00a0%"
-    text = wait_for(box, lambda t: "within 60 months" in t and "(seed 3)" in t, deadline)
+    # the full answer, not the first estimate that comes before it
+    text = wait_for(box, lambda t: "within 60 months" in t and "(seed 3)" in t and "2,000 runs each" in t, deadline)
     assert expected in text
     rc.close()
 
