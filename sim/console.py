@@ -36,10 +36,19 @@ def styled(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+class Quiet(Console):
+    """A console that leaves a closed pipe (`kerjasama run | head`) to the command, which ends
+    quietly with 141 as a shell expects; rich itself would exit with 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def terminal(stream: TextIO) -> Console:
     if styled(stream):
-        return Console(file=stream, highlight=False)
-    return Console(file=stream, color_system=None, highlight=False, width=LOG_WIDTH, soft_wrap=False)
+        return Quiet(file=stream, highlight=False)
+    return Quiet(file=stream, color_system=None, highlight=False, width=LOG_WIDTH, soft_wrap=False)
 
 
 def show(blocks: list[Block], stream: TextIO | None = None) -> None:
