@@ -153,7 +153,6 @@ def SummaryCard(settings: solara.Reactive[Settings], lang: str, group: solara.Re
     from sim.dashboard.compare import describe
 
     current, name = settings.value, group.value
-
     with solara.Card(term("ui.summary", lang), classes=["kerjasama-wide", "kerjasama-print-only"]):
         if name:
             solara.Text(f"{term('ui.group', lang)}: {name}", style=BOLD)

@@ -20,8 +20,15 @@ from urllib.parse import parse_qsl, urlencode
 import tomli_w
 
 from sim.params import per_regency
-from sim.scenario import CUSTOM_SETUP, DEFAULT_SCENARIO, STATUS_QUO, Scenario, builtin_file, builtin_names
-from sim.scenario import load_scenario as read_scenario
+from sim.scenario import (
+    CUSTOM_SETUP,
+    DEFAULT_SCENARIO,
+    STATUS_QUO,
+    Scenario,
+    builtin_file,
+    builtin_names,
+    load_scenario,
+)
 from sim.stages import REGENCY_ATTRIBUTES
 from sim.terms import term
 from sim.validation import InputError, Problem
@@ -29,7 +36,7 @@ from sim.validation import InputError, Problem
 LOCAL_WISDOM = ("adat_leaders", "adat_sanctions", "local_regulation")
 
 
-def load_scenario(scenario: str, setup: str | None = None, seed: int | None = None) -> Scenario:
+def served_scenario(scenario: str, setup: str | None = None, seed: int | None = None) -> Scenario:
     """The served scenario under a preset, read once: every change of a setting asks for it
     several times in each session (the address bar, the checks, the odds). An edited file is
     read again (its modification time is part of the key)."""
@@ -43,7 +50,7 @@ def _modified(scenario: str) -> int:
 
 @functools.lru_cache(maxsize=64)
 def _read(scenario: str, setup: str | None, seed: int | None, modified: int) -> Scenario:
-    return read_scenario(scenario, setup=setup, seed=seed)
+    return load_scenario(scenario, setup=setup, seed=seed)
 
 
 def export_name(group: str, what: str) -> str:
@@ -82,12 +89,12 @@ class Settings:
     @classmethod
     def of(cls, scenario_name: str = DEFAULT_SCENARIO, setup: str | None = None) -> Settings:
         """The settings a scenario and one of its presets start from."""
-        base = load_scenario(scenario_name)
+        base = served_scenario(scenario_name)
         return cls(scenario=scenario_name, seed=str(base.seed), months=base.months).with_setup(setup or base.setup)
 
     def with_setup(self, setup: str) -> Settings:
         """Choosing a preset sets every control to what the preset says."""
-        return self.with_values_of(load_scenario(self.scenario, setup=setup), setup)
+        return self.with_values_of(served_scenario(self.scenario, setup=setup), setup)
 
     def with_values_of(self, chosen: Scenario, setup: str) -> Settings:
         """Every control set as the scenario says (a preset, or an uploaded settings file)."""
@@ -136,7 +143,7 @@ class Settings:
         value the dashboard does not know is passed over (the address may have been edited)."""
         values = dict(parse_qsl(query))
         settings = self
-        if values.get("setup") in load_scenario(self.scenario).presets:
+        if values.get("setup") in served_scenario(self.scenario).presets:
             settings = settings.with_setup(values["setup"])
         if "seed" in values:
             settings = replace(settings, seed=values["seed"])
@@ -214,16 +221,16 @@ class Settings:
             path = Path(folder) / "uploaded.toml"
             path.write_text(text, encoding="utf-8")
             try:
-                chosen = read_scenario(path, seed=None)
+                chosen = load_scenario(path, seed=None)
             except InputError as error:
                 raise InputError([replace(problem, file=file) for problem in error.problems]) from None
-        served = load_scenario(self.scenario).regency_names
+        served = served_scenario(self.scenario).regency_names
         if chosen.regency_names != served:
             names = ", ".join(chosen.regency_names)
             allowed = f"must be the regencies the dashboard serves: {', '.join(served)}"
             raise InputError([Problem(file, "regency", names, allowed)])
         preset = re.search(r"^# Scenario .*, from preset (\w+)$", text, re.MULTILINE)
-        setup = preset.group(1) if preset and preset.group(1) in load_scenario(self.scenario).presets else self.setup
+        setup = preset.group(1) if preset and preset.group(1) in served_scenario(self.scenario).presets else self.setup
         return replace(self.with_values_of(chosen, setup), seed=str(chosen.seed), months=chosen.months)
 
 
