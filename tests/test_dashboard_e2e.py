@@ -425,6 +425,7 @@ def test_on_a_phone_the_settings_are_a_drawer_that_closes(dashboard, browser):
     page.get_by_role("button", name="Tutup").click()
     expect(drawer).to_be_hidden()
     page.get_by_role("button", name="Pengaturan", exact=True).click()
+    expect(page.locator(".kerjasama-backdrop")).to_be_visible()  # a user taps beside a drawer they see
     page.mouse.click(380, 400)  # beside the drawer
     expect(drawer).to_be_hidden()
     one_column = page.evaluate("() => getComputedStyle(document.querySelector('.kerjasama-grid')).gridTemplateColumns")
